@@ -1,0 +1,3 @@
+"""annotator: coding Arabic conflict news."""
+
+__version__ = "0.1.0"

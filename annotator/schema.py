@@ -1,0 +1,101 @@
+"""The project file's schema, as sqlite-utils migrations (documented table by table in docs/schema.md)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("annotator")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    for statement in _INITIAL:
+        db.execute(statement)
+
+
+_INITIAL = [
+    """CREATE TABLE project (
+        key TEXT PRIMARY KEY,
+        value TEXT
+    )""",
+    """CREATE TABLE codebooks (
+        sha256 TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        yaml TEXT NOT NULL,
+        added_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        outlet TEXT,
+        url TEXT,
+        published TEXT,
+        sha256 TEXT NOT NULL,
+        meta TEXT NOT NULL DEFAULT '{}',
+        origin TEXT,
+        imported_at TEXT NOT NULL
+    )""",
+    "CREATE UNIQUE INDEX documents_sha256 ON documents(sha256)",
+    # Text is sacred: offsets point into it, so it may never change after import.
+    """CREATE TRIGGER documents_text_immutable BEFORE UPDATE OF text ON documents
+       BEGIN SELECT RAISE(ABORT, 'document text is immutable after import'); END""",
+    """CREATE TABLE coders (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL DEFAULT 'coder' CHECK (role IN ('coder', 'adjudicator')),
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE assignments (
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        coder_id INTEGER NOT NULL REFERENCES coders(id),
+        status TEXT NOT NULL DEFAULT 'todo' CHECK (status IN ('todo', 'in_progress', 'done', 'skipped')),
+        seconds_spent REAL NOT NULL DEFAULT 0,
+        started_at TEXT,
+        finished_at TEXT,
+        PRIMARY KEY (document_id, coder_id)
+    )""",
+    "CREATE INDEX assignments_coder ON assignments(coder_id, status)",
+    """CREATE TABLE annotations (
+        id TEXT PRIMARY KEY,
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        coder_id INTEGER NOT NULL REFERENCES coders(id),
+        layer TEXT NOT NULL,
+        start INTEGER NOT NULL CHECK (start >= 0),
+        "end" INTEGER NOT NULL CHECK ("end" > start),
+        quote TEXT NOT NULL,
+        attrs TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX annotations_document ON annotations(document_id, coder_id)",
+    """CREATE TABLE links (
+        id TEXT PRIMARY KEY,
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        coder_id INTEGER NOT NULL REFERENCES coders(id),
+        from_id TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+        to_id TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (from_id, to_id, kind)
+    )""",
+    "CREATE INDEX links_document ON links(document_id, coder_id)",
+    "CREATE INDEX links_to ON links(to_id)",
+    """CREATE TABLE document_labels (
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        coder_id INTEGER NOT NULL REFERENCES coders(id),
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (document_id, coder_id, field)
+    )""",
+    """CREATE TABLE changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        coder_id INTEGER REFERENCES coders(id),
+        document_id TEXT,
+        action TEXT NOT NULL,
+        payload TEXT NOT NULL DEFAULT '{}'
+    )""",
+    "CREATE INDEX changes_document ON changes(document_id, coder_id)",
+]

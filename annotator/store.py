@@ -1,0 +1,652 @@
+"""The project store: one SQLite file, driven through sqlite-utils.
+
+Usable from a notebook::
+
+    from annotator.store import Project
+    p = Project.open("my.annotator.db")
+    p.add_coder("mona")
+    p.assign(["sample-01"], "mona")
+    a = p.create_annotation("mona", "sample-01", "actor", 10, 14, {"role": "target"})
+
+Every call that changes data is one transaction (``db.atomic()``) and writes one row to the
+``changes`` log in the same transaction, so the log and the data never disagree. A coder may only
+change that coder's own rows. Spans are validated in code points against the stored text.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from annotator.codebook import Codebook, CodebookError
+from annotator.model import Annotation, Assignment, Change, Document, Link
+from annotator.schema import migrations
+
+STATUSES = ("todo", "in_progress", "done", "skipped")
+BUSY_TIMEOUT_S = 5.0
+
+
+class ProjectError(Exception):
+    """A problem with the project file or a request on it, in words for the user."""
+
+
+class SpanError(ProjectError, ValueError):
+    """A span whose offsets or quote do not fit the document text."""
+
+
+class NotOwnerError(ProjectError, PermissionError):
+    """A coder tried to change another coder's rows."""
+
+
+class InvalidValueError(ProjectError, ValueError):
+    """Attributes, labels or links that the codebook does not allow."""
+
+
+class NotFoundError(ProjectError, KeyError):
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class NotReadyError(ProjectError):
+    """Mark done was asked while required fields are missing; ``problems`` lists them."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("not done yet: " + "; ".join(problems))
+        self.problems = problems
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class Project:
+    """An open project file. Use :meth:`open`; close it (or use ``with``) when done."""
+
+    def __init__(self, db: Database, path: Path, codebook: Codebook):
+        self.db = db
+        self.path = path
+        self.codebook = codebook
+        self._coder_ids: dict[str, int] = {}
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, codebook: Codebook | str | Path | None = None,
+             create: bool = True) -> "Project":
+        """Open (or create) a project file and bring its schema up to date.
+
+        ``codebook``: for a new project, the codebook to store (default: the bundled one); for an
+        existing one, a codebook that replaces the current one (the old text stays in ``codebooks``).
+        """
+        path = Path(path)
+        if not path.exists() and not create:
+            raise ProjectError(f"{path}: no such project file")
+        if path.exists() and path.is_dir():
+            raise ProjectError(f"{path}: is a folder, not a project file")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+            db = Database(conn)
+            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            db.execute("PRAGMA foreign_keys = ON")
+            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            # FULL: a commit is on disk before the UI says "saved", even across a power cut.
+            db.execute("PRAGMA synchronous = FULL")
+            migrations.apply(db)
+        except sqlite3.DatabaseError as exc:
+            raise ProjectError(_database_problem(path, exc)) from None
+        except OSError as exc:
+            raise ProjectError(f"{path}: cannot open the project file: {exc.strerror or exc}") from None
+        if mode.lower() != "wal" and str(path) != ":memory:":
+            raise ProjectError(f"{path}: the file system does not support SQLite's WAL mode")
+        stored = db.execute("SELECT value FROM project WHERE key = 'codebook_sha256'").fetchone()
+        if codebook is None and stored is not None:
+            row = db.execute("SELECT yaml FROM codebooks WHERE sha256 = ?", [stored[0]]).fetchone()
+            try:
+                book = Codebook.from_yaml(row[0], origin=f"{path} (stored codebook)")
+            except CodebookError as exc:
+                raise ProjectError(str(exc)) from None
+        elif isinstance(codebook, Codebook):
+            book = codebook
+        else:
+            try:
+                book = Codebook.load(codebook)
+            except CodebookError as exc:
+                raise ProjectError(str(exc)) from None
+        project = cls(db, path, book)
+        if stored is None or stored[0] != book.sha256:
+            project._store_codebook(book)
+        return project
+
+    def _store_codebook(self, book: Codebook) -> None:
+        with self.db.atomic():
+            self.db.execute("INSERT OR IGNORE INTO codebooks (sha256, name, yaml, added_at) VALUES (?, ?, ?, ?)",
+                            [book.sha256, book.name, book.source, _now()])
+            self._set_setting("codebook_sha256", book.sha256)
+            if self.setting("created_at") is None:
+                self._set_setting("created_at", _now())
+            self._log(None, None, "set_codebook", {"sha256": book.sha256, "name": book.name})
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """One transaction; SQLite failures become ProjectError in plain words."""
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.DatabaseError as exc:
+            raise ProjectError(_database_problem(self.path, exc)) from None
+
+    # -- settings --------------------------------------------------------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM project WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._write():
+            self._set_setting(key, value)
+            self._log(None, None, "set_setting", {"key": key, "value": value})
+
+    def _set_setting(self, key: str, value: str) -> None:
+        self.db.execute("INSERT INTO project (key, value) VALUES (?, ?) "
+                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+
+    # -- change log ------------------------------------------------------------------------------
+
+    def _log(self, coder_id: int | None, document_id: str | None, action: str, payload: dict) -> None:
+        self.db.execute("INSERT INTO changes (at, coder_id, document_id, action, payload) VALUES (?, ?, ?, ?, ?)",
+                        [_now(), coder_id, document_id, action, _json(payload)])
+
+    def changes(self, *, document_id: str | None = None, coder: str | None = None,
+                since: int = 0) -> list[Change]:
+        sql = ("SELECT c.seq, c.at, k.name, c.document_id, c.action, c.payload FROM changes c "
+               "LEFT JOIN coders k ON k.id = c.coder_id WHERE c.seq > ?")
+        args: list[Any] = [since]
+        if document_id is not None:
+            sql += " AND c.document_id = ?"
+            args.append(document_id)
+        if coder is not None:
+            sql += " AND k.name = ?"
+            args.append(coder)
+        return [Change(seq, at, name, doc, action, json.loads(payload))
+                for seq, at, name, doc, action, payload in self.db.execute(sql + " ORDER BY c.seq", args)]
+
+    # -- documents -------------------------------------------------------------------------------
+
+    def add_documents(self, docs: Iterable[Document]) -> tuple[int, int]:
+        """Insert a batch in one transaction; returns (inserted, skipped as duplicates).
+
+        A duplicate has an id or a text hash already in the project (or earlier in the batch), so
+        importing the same files twice adds nothing.
+        """
+        rows: list[tuple[Document, str]] = []
+        offered = 0
+        seen_ids: set[str] = set()
+        seen_hashes: set[str] = set()
+        for doc in docs:
+            offered += 1
+            digest = doc.sha256
+            if doc.id in seen_ids or digest in seen_hashes:
+                continue
+            seen_ids.add(doc.id)
+            seen_hashes.add(digest)
+            rows.append((doc, digest))
+        with self._write():
+            existing_ids = self._existing("id", [d.id for d, _ in rows])
+            existing_hashes = self._existing("sha256", [h for _, h in rows])
+            now = _now()
+            fresh = [(d.id, d.title, d.text, d.outlet, d.url, d.published, h, _json(d.meta), d.origin, now)
+                     for d, h in rows if d.id not in existing_ids and h not in existing_hashes]
+            self.db.conn.executemany(
+                "INSERT INTO documents (id, title, text, outlet, url, published, sha256, meta, origin, imported_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", fresh)
+            if fresh:
+                self._log(None, None, "import_documents", {"ids": [r[0] for r in fresh]})
+        return len(fresh), offered - len(fresh)
+
+    def _existing(self, column: str, values: list[str]) -> set[str]:
+        found: set[str] = set()
+        # SQLite caps bound parameters; 500 at a time stays far below every build's limit.
+        for i in range(0, len(values), 500):
+            chunk = values[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self.db.execute(
+                f"SELECT {column} FROM documents WHERE {column} IN ({marks})", chunk))
+        return found
+
+    def document(self, document_id: str) -> Document:
+        row = self.db.execute("SELECT id, title, text, outlet, url, published, meta, origin FROM documents "
+                              "WHERE id = ?", [document_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document {document_id!r} in {self.path}")
+        return Document(id=row[0], title=row[1], text=row[2], outlet=row[3], url=row[4], published=row[5],
+                        meta=json.loads(row[6]), origin=row[7])
+
+    def document_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY rowid")]
+
+    def documents(self) -> Iterator[Document]:
+        for document_id in self.document_ids():
+            yield self.document(document_id)
+
+    def count_documents(self) -> int:
+        return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    # -- coders and assignments --------------------------------------------------------------------
+
+    def add_coder(self, name: str, role: str = "coder") -> None:
+        """Create a coder (nothing happens if the name exists). Names are how coders are addressed."""
+        name = name.strip()
+        if not name:
+            raise InvalidValueError("a coder needs a name")
+        if role not in ("coder", "adjudicator"):
+            raise InvalidValueError(f"role {role!r} is not 'coder' or 'adjudicator'")
+        with self._write():
+            cur = self.db.execute("INSERT OR IGNORE INTO coders (name, role, created_at) VALUES (?, ?, ?)",
+                                  [name, role, _now()])
+            if cur.rowcount:
+                self._log(cur.lastrowid, None, "add_coder", {"name": name, "role": role})
+
+    def coders(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM coders ORDER BY id")]
+
+    def coder_role(self, name: str) -> str:
+        self._coder_id(name)
+        return self.db.execute("SELECT role FROM coders WHERE name = ?", [name]).fetchone()[0]
+
+    def _coder_id(self, name: str) -> int:
+        if name not in self._coder_ids:
+            row = self.db.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()
+            if row is None:
+                raise NotFoundError(f"no coder {name!r} in this project (add them first)")
+            self._coder_ids[name] = row[0]
+        return self._coder_ids[name]
+
+    def assign(self, document_ids: Iterable[str], coder: str) -> int:
+        """Assign documents to a coder; returns how many were newly assigned."""
+        coder_id = self._coder_id(coder)
+        ids = list(document_ids)
+        missing = set(ids) - self._existing("id", ids)
+        if missing:
+            raise NotFoundError(f"no such documents: {', '.join(sorted(missing)[:5])}")
+        with self._write():
+            cur = self.db.conn.executemany(
+                "INSERT OR IGNORE INTO assignments (document_id, coder_id) VALUES (?, ?)",
+                [(d, coder_id) for d in ids])
+            added = cur.rowcount
+            if added:
+                self._log(coder_id, None, "assign", {"document_ids": ids})
+        return added
+
+    def assignments(self, coder: str) -> list[Assignment]:
+        rows = self.db.execute(
+            "SELECT a.document_id, a.status, a.seconds_spent, a.started_at, a.finished_at FROM assignments a "
+            "JOIN documents d ON d.id = a.document_id WHERE a.coder_id = ? ORDER BY d.rowid",
+            [self._coder_id(coder)])
+        return [Assignment(doc, coder, status, secs, started, finished)
+                for doc, status, secs, started, finished in rows]
+
+    def assignment(self, coder: str, document_id: str) -> Assignment:
+        row = self.db.execute(
+            "SELECT status, seconds_spent, started_at, finished_at FROM assignments "
+            "WHERE coder_id = ? AND document_id = ?", [self._coder_id(coder), document_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"document {document_id!r} is not assigned to {coder!r}")
+        return Assignment(document_id, coder, *row)
+
+    def document_titles(self, document_ids: Iterable[str] | None = None) -> dict[str, str]:
+        if document_ids is None:
+            return dict(self.db.execute("SELECT id, title FROM documents ORDER BY rowid").fetchall())
+        ids = list(document_ids)
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            out.update(self.db.execute(
+                f"SELECT id, title FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall())
+        return out
+
+    def set_status(self, coder: str, document_id: str, status: str) -> str:
+        """Set an assignment's status; returns the previous one. Use :meth:`mark_done` for done."""
+        if status not in STATUSES:
+            raise InvalidValueError(f"status {status!r} is not one of {', '.join(STATUSES)}")
+        previous = self.assignment(coder, document_id).status
+        coder_id = self._coder_id(coder)
+        with self._write():
+            self.db.execute(
+                "UPDATE assignments SET status = ?, started_at = coalesce(started_at, ?), "
+                "finished_at = CASE WHEN ? = 'done' THEN ? ELSE NULL END WHERE coder_id = ? AND document_id = ?",
+                [status, _now(), status, _now(), coder_id, document_id])
+            self._log(coder_id, document_id, "set_status", {"status": status, "previous": previous})
+        return previous
+
+    def missing(self, coder: str, document_id: str) -> list[str]:
+        """What a coder still has to fill before the document can be marked done."""
+        problems = []
+        labels = self.labels(document_id, coder)
+        for spec in self.codebook.document_fields:
+            if spec.required and labels.get(spec.id) in (None, "", []):
+                problems.append(f"document field “{spec.label.en}” is empty")
+        links = self.links(document_id, coder)
+        for ann in self.annotations(document_id, coder):
+            if not self.codebook.has_layer(ann.layer):
+                continue
+            where = f"{ann.layer} «{_short(ann.quote)}»"
+            for spec in self.codebook.missing_fields(ann.layer, ann.attrs):
+                problems.append(f"{where}: “{spec.label.en}” is empty")
+            for kind in self.codebook.links_from(ann.layer):
+                if kind.required and not any(l.from_id == ann.id and l.kind == kind.id for l in links):
+                    problems.append(f"{where}: no “{kind.label.en}” link")
+        return problems
+
+    def mark_done(self, coder: str, document_id: str, *, force: bool = False) -> str:
+        """Mark a document done; raises NotReadyError listing what is missing unless ``force``."""
+        problems = self.missing(coder, document_id)
+        if problems and not force:
+            raise NotReadyError(problems)
+        return self.set_status(coder, document_id, "done")
+
+    def add_time(self, coder: str, document_id: str, seconds: float) -> None:
+        """Add time spent reading/coding a document (not logged: it is bookkeeping, not an edit)."""
+        if seconds <= 0:
+            return
+        with self._write():
+            self.db.execute("UPDATE assignments SET seconds_spent = seconds_spent + ? "
+                            "WHERE coder_id = ? AND document_id = ?",
+                            [seconds, self._coder_id(coder), document_id])
+
+    def _touch(self, coder_id: int, document_id: str) -> None:
+        """The first edit of a document moves its assignment from to do to in progress."""
+        self.db.execute("UPDATE assignments SET status = 'in_progress', started_at = coalesce(started_at, ?) "
+                        "WHERE coder_id = ? AND document_id = ? AND status = 'todo'",
+                        [_now(), coder_id, document_id])
+
+    # -- annotations -----------------------------------------------------------------------------
+
+    def create_annotation(self, coder: str, document_id: str, layer: str, start: int, end: int,
+                          attrs: dict[str, Any] | None = None, *, id: str | None = None) -> Annotation:
+        """Create a span; ``start``/``end`` are code points. ``id`` lets undo restore a deleted span."""
+        coder_id = self._coder_id(coder)
+        text = self.document(document_id).text
+        quote = check_span(text, start, end)
+        if not self.codebook.has_layer(layer):
+            raise InvalidValueError(f"the codebook has no layer {layer!r} "
+                                    f"(layers: {', '.join(l.id for l in self.codebook.layers)})")
+        attrs = dict(attrs or {})
+        self._check_attrs(layer, attrs)
+        now = _now()
+        ann = Annotation(id=id or str(uuid.uuid4()), document_id=document_id, coder=coder, layer=layer,
+                         start=start, end=end, quote=quote, attrs=attrs, created_at=now, updated_at=now)
+        with self._write():
+            self.db.execute(
+                'INSERT INTO annotations (id, document_id, coder_id, layer, start, "end", quote, attrs, '
+                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [ann.id, document_id, coder_id, layer, start, end, quote, _json(attrs), now, now])
+            self._touch(coder_id, document_id)
+            self._log(coder_id, document_id, "create_annotation", _annotation_payload(ann))
+        return ann
+
+    def update_annotation(self, coder: str, annotation_id: str, *, start: int | None = None,
+                          end: int | None = None, attrs: dict[str, Any] | None = None) -> Annotation:
+        """Change a span's edges and/or replace its attributes; returns the annotation as it was."""
+        before = self.annotation(annotation_id)
+        coder_id = self._owned(coder, before.coder, f"annotation {annotation_id}")
+        new_start = before.start if start is None else start
+        new_end = before.end if end is None else end
+        new_attrs = before.attrs if attrs is None else dict(attrs)
+        quote = check_span(self.document(before.document_id).text, new_start, new_end)
+        self._check_attrs(before.layer, new_attrs)
+        with self._write():
+            self.db.execute('UPDATE annotations SET start = ?, "end" = ?, quote = ?, attrs = ?, updated_at = ? '
+                            "WHERE id = ?", [new_start, new_end, quote, _json(new_attrs), _now(), annotation_id])
+            self._touch(coder_id, before.document_id)
+            self._log(coder_id, before.document_id, "update_annotation",
+                      {"id": annotation_id, "before": _annotation_payload(before),
+                       "after": {"start": new_start, "end": new_end, "quote": quote, "attrs": new_attrs}})
+        return before
+
+    def delete_annotation(self, coder: str, annotation_id: str) -> tuple[Annotation, list[Link]]:
+        """Delete a span and the links that touch it; returns both so that undo can restore them."""
+        ann = self.annotation(annotation_id)
+        coder_id = self._owned(coder, ann.coder, f"annotation {annotation_id}")
+        links = [l for l in self.links(ann.document_id, coder) if annotation_id in (l.from_id, l.to_id)]
+        with self._write():
+            self.db.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])  # links cascade
+            self._touch(coder_id, ann.document_id)
+            self._log(coder_id, ann.document_id, "delete_annotation",
+                      {**_annotation_payload(ann), "links": [_link_payload(l) for l in links]})
+        return ann, links
+
+    def annotation(self, annotation_id: str) -> Annotation:
+        rows = self._annotations("a.id = ?", [annotation_id])
+        if not rows:
+            raise NotFoundError(f"no annotation {annotation_id!r}")
+        return rows[0]
+
+    def annotations(self, document_id: str | None = None, coder: str | None = None,
+                    layer: str | None = None) -> list[Annotation]:
+        """Annotations in text order, optionally of one document, coder and/or layer."""
+        where, args = ["1"], []
+        if document_id is not None:
+            where.append("a.document_id = ?")
+            args.append(document_id)
+        if coder is not None:
+            where.append("a.coder_id = ?")
+            args.append(self._coder_id(coder))
+        if layer is not None:
+            where.append("a.layer = ?")
+            args.append(layer)
+        return self._annotations(" AND ".join(where), args)
+
+    def _annotations(self, where: str, args: list[Any]) -> list[Annotation]:
+        rows = self.db.execute(
+            'SELECT a.id, a.document_id, k.name, a.layer, a.start, a."end", a.quote, a.attrs, a.created_at, '
+            f"a.updated_at FROM annotations a JOIN coders k ON k.id = a.coder_id WHERE {where} "
+            'ORDER BY a.document_id, a.start, a."end" DESC, a.created_at', args)
+        return [Annotation(i, d, c, l, s, e, q, json.loads(at), ca, ua) for i, d, c, l, s, e, q, at, ca, ua in rows]
+
+    def _check_attrs(self, layer: str, attrs: dict[str, Any]) -> None:
+        problems = self.codebook.attr_problems(layer, attrs)
+        if problems:
+            raise InvalidValueError("; ".join(problems))
+
+    def _owned(self, coder: str, owner: str, what: str) -> int:
+        coder_id = self._coder_id(coder)
+        if owner != coder:
+            raise NotOwnerError(f"{what} belongs to {owner!r}; {coder!r} may change only their own work")
+        return coder_id
+
+    # -- links -----------------------------------------------------------------------------------
+
+    def create_link(self, coder: str, from_id: str, to_id: str, kind: str, *, id: str | None = None) -> Link:
+        source, target = self.annotation(from_id), self.annotation(to_id)
+        coder_id = self._owned(coder, source.coder, f"annotation {from_id}")
+        self._owned(coder, target.coder, f"annotation {to_id}")
+        self._check_link(source, target, kind)
+        if not self.codebook.link_kind(kind).multiple and any(
+                l.from_id == from_id and l.kind == kind for l in self.links(source.document_id, coder)):
+            raise InvalidValueError(f"{source.layer} «{_short(source.quote)}» already has a {kind} link; "
+                                    "it takes only one")
+        link = Link(id or str(uuid.uuid4()), source.document_id, coder, from_id, to_id, kind)
+        with self._write():
+            self._insert_link(coder_id, link)
+            self._touch(coder_id, link.document_id)
+            self._log(coder_id, link.document_id, "create_link", _link_payload(link))
+        return link
+
+    def set_link_targets(self, coder: str, from_id: str, kind: str, to_ids: Iterable[str]) -> list[str]:
+        """Make ``to_ids`` the whole set of ``kind`` links from an annotation, in one transaction.
+
+        Returns the previous targets, so undo is another call with them.
+        """
+        source = self.annotation(from_id)
+        coder_id = self._owned(coder, source.coder, f"annotation {from_id}")
+        wanted = list(dict.fromkeys(to_ids))
+        spec = self.codebook.link_kind(kind) if self._known_kind(kind) else None
+        if spec is not None and not spec.multiple and len(wanted) > 1:
+            raise InvalidValueError(f"a {kind} link takes only one target")
+        for to_id in wanted:
+            target = self.annotation(to_id)
+            self._owned(coder, target.coder, f"annotation {to_id}")
+            self._check_link(source, target, kind)
+        current = [l for l in self.links(source.document_id, coder) if l.from_id == from_id and l.kind == kind]
+        previous = [l.to_id for l in current]
+        with self._write():
+            for l in current:
+                if l.to_id not in wanted:
+                    self.db.execute("DELETE FROM links WHERE id = ?", [l.id])
+            for to_id in wanted:
+                if to_id not in previous:
+                    self._insert_link(coder_id, Link(str(uuid.uuid4()), source.document_id, coder, from_id, to_id, kind))
+            self._touch(coder_id, source.document_id)
+            self._log(coder_id, source.document_id, "set_link_targets",
+                      {"from_id": from_id, "kind": kind, "to_ids": wanted, "previous": previous})
+        return previous
+
+    def delete_link(self, coder: str, link_id: str) -> Link:
+        row = self.db.execute("SELECT document_id FROM links WHERE id = ?", [link_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"no link {link_id!r}")
+        link = next(l for l in self.links(row[0]) if l.id == link_id)
+        coder_id = self._owned(coder, link.coder, f"link {link_id}")
+        with self._write():
+            self.db.execute("DELETE FROM links WHERE id = ?", [link_id])
+            self._touch(coder_id, link.document_id)
+            self._log(coder_id, link.document_id, "delete_link", _link_payload(link))
+        return link
+
+    def links(self, document_id: str, coder: str | None = None) -> list[Link]:
+        sql = ("SELECT l.id, l.document_id, k.name, l.from_id, l.to_id, l.kind FROM links l "
+               "JOIN coders k ON k.id = l.coder_id WHERE l.document_id = ?")
+        args: list[Any] = [document_id]
+        if coder is not None:
+            sql += " AND l.coder_id = ?"
+            args.append(self._coder_id(coder))
+        return [Link(*row) for row in self.db.execute(sql + " ORDER BY l.created_at, l.rowid", args)]
+
+    def _known_kind(self, kind: str) -> bool:
+        return any(k.id == kind for k in self.codebook.links)
+
+    def _check_link(self, source: Annotation, target: Annotation, kind: str) -> None:
+        if not self._known_kind(kind):
+            raise InvalidValueError(f"the codebook has no link kind {kind!r}")
+        spec = self.codebook.link_kind(kind)
+        if source.document_id != target.document_id:
+            raise InvalidValueError("a link joins two annotations of the same document")
+        if source.id == target.id:
+            raise InvalidValueError("an annotation cannot link to itself")
+        if source.layer != spec.from_layer or target.layer not in spec.to_layers:
+            raise InvalidValueError(f"a {kind} link goes from {spec.from_layer} to {' or '.join(spec.to_layers)}, "
+                                    f"not from {source.layer} to {target.layer}")
+
+    def _insert_link(self, coder_id: int, link: Link) -> None:
+        self.db.execute("INSERT INTO links (id, document_id, coder_id, from_id, to_id, kind, created_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [link.id, link.document_id, coder_id, link.from_id, link.to_id, link.kind, _now()])
+
+    # -- document labels -------------------------------------------------------------------------
+
+    def set_label(self, coder: str, document_id: str, field: str, value: Any) -> Any:
+        """Set a document-level field (None clears it); returns the previous value."""
+        coder_id = self._coder_id(coder)
+        self.document(document_id)
+        try:
+            spec = self.codebook.document_field(field)
+        except KeyError as exc:
+            raise InvalidValueError(str(exc.args[0])) from None
+        if value in ("", []):
+            value = None
+        if (why := spec.check(value)) is not None:
+            raise InvalidValueError(f"{field}: {why}")
+        previous = self.labels(document_id, coder).get(field)
+        with self._write():
+            if value is None:
+                self.db.execute("DELETE FROM document_labels WHERE document_id = ? AND coder_id = ? AND field = ?",
+                                [document_id, coder_id, field])
+            else:
+                self.db.execute(
+                    "INSERT INTO document_labels (document_id, coder_id, field, value, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT(document_id, coder_id, field) "
+                    "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                    [document_id, coder_id, field, _json(value), _now()])
+            self._touch(coder_id, document_id)
+            self._log(coder_id, document_id, "set_label", {"field": field, "value": value, "previous": previous})
+        return previous
+
+    def labels(self, document_id: str, coder: str) -> dict[str, Any]:
+        rows = self.db.execute("SELECT field, value FROM document_labels WHERE document_id = ? AND coder_id = ?",
+                               [document_id, self._coder_id(coder)])
+        return {field: json.loads(value) for field, value in rows}
+
+    # -- integrity ---------------------------------------------------------------------------------
+
+    def check(self) -> list[str]:
+        """Integrity problems: quotes that differ from the text, SQLite's own checks.
+
+        SQLite's substr counts characters (code points), like the stored offsets.
+        """
+        problems = [f"{row[0]}: annotation quote differs from the text at {row[1]}..{row[2]} in {row[3]}"
+                    for row in self.db.execute(
+                        'SELECT a.id, a.start, a."end", a.document_id FROM annotations a JOIN documents d '
+                        'ON d.id = a.document_id WHERE a."end" > length(d.text) '
+                        'OR substr(d.text, a.start + 1, a."end" - a.start) != a.quote')]
+        problems += [f"sqlite: {r[0]}" for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        problems += [f"foreign key: {r}" for r in self.db.execute("PRAGMA foreign_key_check")]
+        return problems
+
+
+def check_span(text: str, start: int, end: int) -> str:
+    """The quote of [start, end) in ``text`` (code points), or SpanError saying what is wrong."""
+    if isinstance(start, bool) or isinstance(end, bool) or not isinstance(start, int) or not isinstance(end, int):
+        raise SpanError(f"span offsets must be whole numbers, not {start!r}..{end!r}")
+    if not 0 <= start < end <= len(text):
+        raise SpanError(f"span {start}..{end} does not fit a text of {len(text)} characters "
+                        "(need 0 <= start < end <= length)")
+    return text[start:end]
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _annotation_payload(a: Annotation) -> dict[str, Any]:
+    return {"id": a.id, "layer": a.layer, "start": a.start, "end": a.end, "quote": a.quote, "attrs": a.attrs}
+
+
+def _link_payload(link: Link) -> dict[str, Any]:
+    return {"id": link.id, "from_id": link.from_id, "to_id": link.to_id, "kind": link.kind}
+
+
+def _database_problem(path: Path, exc: sqlite3.DatabaseError) -> str:
+    message = str(exc)
+    if "not a database" in message or "malformed" in message:
+        return (f"{path}: this file is not a usable annotator project (SQLite says: {message}). "
+                "Open another file, or restore it from a backup copy.")
+    if "locked" in message or "busy" in message:
+        return (f"{path}: the project is locked by another program (SQLite says: {message}). "
+                "Close the other program and try again.")
+    if "readonly" in message or "read-only" in message:
+        return f"{path}: the project file cannot be written (read-only). Check its permissions."
+    if "disk is full" in message or "full" in message:
+        return f"{path}: the disk is full; free some space and try again."
+    return f"{path}: the database reported a problem: {message}"
