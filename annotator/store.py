@@ -38,6 +38,10 @@ class ProjectError(Exception):
     """A problem with the project file or a request on it, in words for the user."""
 
 
+class DatabaseWriteError(ProjectError):
+    """SQLite refused a write (locked, read-only, disk full, I/O): the edit may be retried later."""
+
+
 class SpanError(ProjectError, ValueError):
     """A span whose offsets or quote do not fit the document text."""
 
@@ -155,7 +159,7 @@ class Project:
             with self.db.atomic():
                 yield
         except sqlite3.DatabaseError as exc:
-            raise ProjectError(_database_problem(self.path, exc)) from None
+            raise DatabaseWriteError(_database_problem(self.path, exc)) from None
 
     # -- settings --------------------------------------------------------------------------------
 

@@ -1,0 +1,344 @@
+"""One coder's editing session: the open document, undo/redo, and writes that are never lost.
+
+The window is a thin face over this class (Qt-free, so it is tested without a display):
+
+* every edit is validated first (span, codebook), then applied to an in-memory mirror of the open
+  document and written through the store at once, one transaction per edit;
+* if SQLite refuses the write (locked, read-only, disk full), the edit stays in the mirror, is
+  kept in ``pending`` in order, and :meth:`flush` retries it; :attr:`saved` is False until then;
+* undo/redo covers every kind of edit and survives switching documents: each history entry knows
+  its document, and undoing an edit of another document opens that document first.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from annotator.model import Annotation, Document, Link
+from annotator.store import DatabaseWriteError, InvalidValueError, NotFoundError, Project, check_span
+
+
+@dataclass(frozen=True)
+class Op:
+    """One store call, replayable: ``name`` is a Project method, ``args`` its keyword arguments."""
+
+    name: str
+    args: dict[str, Any]
+
+
+@dataclass
+class Edit:
+    document_id: str
+    description: str
+    forward: list[Op]
+    backward: list[Op]
+
+
+@dataclass
+class _Mirror:
+    document: Document
+    annotations: dict[str, Annotation] = field(default_factory=dict)
+    links: list[Link] = field(default_factory=list)
+    labels: dict[str, Any] = field(default_factory=dict)
+
+
+class CodingSession:
+    """Edits by one coder on one project. See the module docstring for the guarantees."""
+
+    def __init__(self, project: Project, coder: str):
+        self.project = project
+        self.coder = coder
+        self.codebook = project.codebook
+        self._mirror: _Mirror | None = None
+        self._undo: list[Edit] = []
+        self._redo: list[Edit] = []
+        self.pending: list[Op] = []
+        self.last_error: str | None = None
+        self._opened_at: float | None = None
+
+    # -- the open document -------------------------------------------------------------------------
+
+    def open(self, document_id: str) -> Document:
+        """Open a document (recording the time spent on the previous one).
+
+        Raises DatabaseWriteError while earlier edits cannot be saved: they live only in the open
+        document's mirror, so the coder stays on it until the database takes them.
+        """
+        if not self.flush():
+            raise DatabaseWriteError(f"edits are not saved yet ({self.last_error}); "
+                                     "the document stays open until they are")
+        self.record_time()
+        document = self.project.document(document_id)
+        self._mirror = _Mirror(document,
+                               annotations={a.id: a for a in self.project.annotations(document_id, self.coder)},
+                               links=self.project.links(document_id, self.coder),
+                               labels=self.project.labels(document_id, self.coder))
+        self._opened_at = time.monotonic()
+        return document
+
+    @property
+    def document(self) -> Document | None:
+        return self._mirror.document if self._mirror else None
+
+    @property
+    def annotations(self) -> list[Annotation]:
+        """The open document's annotations by this coder, in text order (outer span first)."""
+        if self._mirror is None:
+            return []
+        return sorted(self._mirror.annotations.values(), key=lambda a: (a.start, -a.end, a.created_at or ""))
+
+    def annotation(self, annotation_id: str) -> Annotation:
+        try:
+            return self._need_mirror().annotations[annotation_id]
+        except KeyError:
+            raise NotFoundError(f"no annotation {annotation_id!r} in the open document") from None
+
+    @property
+    def links(self) -> list[Link]:
+        return list(self._mirror.links) if self._mirror else []
+
+    @property
+    def labels(self) -> dict[str, Any]:
+        return dict(self._mirror.labels) if self._mirror else {}
+
+    def record_time(self) -> None:
+        """Add the time since the document was opened to its assignment (if it is assigned)."""
+        if self._mirror is None or self._opened_at is None:
+            return
+        elapsed = time.monotonic() - self._opened_at
+        self._opened_at = time.monotonic()
+        try:
+            self.project.add_time(self.coder, self._mirror.document.id, elapsed)
+        except DatabaseWriteError:
+            pass  # bookkeeping only; the next record adds the time up again from here
+
+    def _need_mirror(self) -> _Mirror:
+        if self._mirror is None:
+            raise InvalidValueError("no document is open")
+        return self._mirror
+
+    # -- edits -------------------------------------------------------------------------------------
+
+    def create(self, layer: str, start: int, end: int, attrs: dict[str, Any] | None = None) -> Annotation:
+        mirror = self._need_mirror()
+        quote = check_span(mirror.document.text, start, end)
+        if not self.codebook.has_layer(layer):
+            raise InvalidValueError(f"the codebook has no layer {layer!r}")
+        attrs = dict(attrs or {})
+        self._check(layer, attrs)
+        ann = Annotation(id=str(uuid.uuid4()), document_id=mirror.document.id, coder=self.coder, layer=layer,
+                         start=start, end=end, quote=quote, attrs=attrs, created_at=_stamp(), updated_at=_stamp())
+        self._do(Edit(mirror.document.id, f"create {layer} «{_short(quote)}»",
+                      [_create_op(ann)], [Op("delete_annotation", {"annotation_id": ann.id})]))
+        return ann
+
+    def update(self, annotation_id: str, *, start: int | None = None, end: int | None = None,
+               attrs: dict[str, Any] | None = None) -> Annotation:
+        mirror = self._need_mirror()
+        before = self.annotation(annotation_id)
+        new_start = before.start if start is None else start
+        new_end = before.end if end is None else end
+        check_span(mirror.document.text, new_start, new_end)
+        new_attrs = dict(before.attrs if attrs is None else attrs)
+        self._check(before.layer, new_attrs)
+        what = "edges" if attrs is None else "fields"
+        self._do(Edit(mirror.document.id, f"edit {what} of {before.layer} «{_short(before.quote)}»",
+                      [_update_op(annotation_id, new_start, new_end, new_attrs)],
+                      [_update_op(annotation_id, before.start, before.end, before.attrs)]))
+        return self.annotation(annotation_id)
+
+    def delete(self, annotation_id: str) -> None:
+        mirror = self._need_mirror()
+        ann = self.annotation(annotation_id)
+        touching = [l for l in mirror.links if annotation_id in (l.from_id, l.to_id)]
+        restore = [_create_op(ann)] + [Op("create_link", {"from_id": l.from_id, "to_id": l.to_id,
+                                                          "kind": l.kind, "id": l.id}) for l in touching]
+        self._do(Edit(mirror.document.id, f"delete {ann.layer} «{_short(ann.quote)}»",
+                      [Op("delete_annotation", {"annotation_id": annotation_id})], restore))
+
+    def set_links(self, from_id: str, kind: str, to_ids: list[str]) -> None:
+        mirror = self._need_mirror()
+        source = self.annotation(from_id)
+        spec = self.codebook.link_kind(kind)
+        targets = list(dict.fromkeys(to_ids))
+        for to_id in targets:
+            target = self.annotation(to_id)
+            if source.layer != spec.from_layer or target.layer not in spec.to_layers or to_id == from_id:
+                raise InvalidValueError(f"a {kind} link goes from {spec.from_layer} to {' or '.join(spec.to_layers)}")
+        if not spec.multiple and len(targets) > 1:
+            raise InvalidValueError(f"a {kind} link takes only one target")
+        previous = [l.to_id for l in mirror.links if l.from_id == from_id and l.kind == kind]
+        if previous == targets:
+            return
+        self._do(Edit(mirror.document.id, f"link {kind} of {source.layer} «{_short(source.quote)}»",
+                      [_links_op(from_id, kind, targets)], [_links_op(from_id, kind, previous)]))
+
+    def set_label(self, field_id: str, value: Any) -> None:
+        mirror = self._need_mirror()
+        spec = self.codebook.document_field(field_id)
+        if value in ("", []):
+            value = None
+        if (why := spec.check(value)) is not None:
+            raise InvalidValueError(f"{field_id}: {why}")
+        previous = mirror.labels.get(field_id)
+        if previous == value:
+            return
+        self._do(Edit(mirror.document.id, f"set {spec.label.en}",
+                      [_label_op(mirror.document.id, field_id, value)],
+                      [_label_op(mirror.document.id, field_id, previous)]))
+
+    def _check(self, layer: str, attrs: dict[str, Any]) -> None:
+        problems = self.codebook.attr_problems(layer, attrs)
+        if problems:
+            raise InvalidValueError("; ".join(problems))
+
+    # -- history -------------------------------------------------------------------------------------
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def undo_text(self) -> str:
+        return self._undo[-1].description if self._undo else ""
+
+    def redo_text(self) -> str:
+        return self._redo[-1].description if self._redo else ""
+
+    def undo(self) -> str | None:
+        """Undo the last edit (opening its document if another is open); returns its document id."""
+        if not self._undo:
+            return None
+        edit = self._undo.pop()
+        self._ensure_open(edit.document_id)
+        self._apply(edit.backward)
+        self._redo.append(edit)
+        return edit.document_id
+
+    def redo(self) -> str | None:
+        if not self._redo:
+            return None
+        edit = self._redo.pop()
+        self._ensure_open(edit.document_id)
+        self._apply(edit.forward)
+        self._undo.append(edit)
+        return edit.document_id
+
+    def _do(self, edit: Edit) -> None:
+        self._apply(edit.forward)
+        self._undo.append(edit)
+        self._redo.clear()
+
+    def _ensure_open(self, document_id: str) -> None:
+        if self.document is None or self.document.id != document_id:
+            self.open(document_id)
+
+    # -- applying and saving -------------------------------------------------------------------------
+
+    def _apply(self, ops: list[Op]) -> None:
+        for op in ops:
+            self._mirror_op(op)
+        self.pending.extend(ops)
+        self.flush()
+
+    def flush(self) -> bool:
+        """Write pending edits in order; True when everything is saved.
+
+        A refused write stays first in line; the caller retries later (the window on a timer).
+        """
+        while self.pending:
+            op = self.pending[0]
+            try:
+                self._store_op(op)
+            except DatabaseWriteError as exc:
+                self.last_error = str(exc)
+                return False
+            self.pending.pop(0)
+        self.last_error = None
+        return True
+
+    @property
+    def saved(self) -> bool:
+        return not self.pending
+
+    def _store_op(self, op: Op) -> None:
+        args = dict(op.args)
+        if op.name == "create_annotation":
+            self.project.create_annotation(self.coder, **args)
+        elif op.name == "update_annotation":
+            self.project.update_annotation(self.coder, **args)
+        elif op.name == "delete_annotation":
+            self.project.delete_annotation(self.coder, **args)
+        elif op.name == "create_link":
+            self.project.create_link(self.coder, **args)
+        elif op.name == "set_link_targets":
+            self.project.set_link_targets(self.coder, **args)
+            self._reload_links(args["from_id"])
+        elif op.name == "set_label":
+            self.project.set_label(self.coder, **args)
+        else:
+            raise ValueError(f"unknown edit {op.name!r}")
+
+    def _reload_links(self, from_id: str) -> None:
+        """Adopt the store's link ids, so a later delete/undo restores exactly those rows."""
+        if self._mirror is None or from_id not in self._mirror.annotations:
+            return
+        stored = {(l.from_id, l.to_id, l.kind): l for l in self.project.links(self._mirror.document.id, self.coder)}
+        self._mirror.links = [stored.get((l.from_id, l.to_id, l.kind), l) for l in self._mirror.links]
+
+    def _mirror_op(self, op: Op) -> None:
+        mirror = self._need_mirror()
+        a = op.args
+        if op.name == "create_annotation":
+            mirror.annotations[a["id"]] = Annotation(
+                id=a["id"], document_id=a["document_id"], coder=self.coder, layer=a["layer"], start=a["start"],
+                end=a["end"], quote=mirror.document.text[a["start"]:a["end"]], attrs=dict(a["attrs"]),
+                created_at=_stamp(), updated_at=_stamp())
+        elif op.name == "update_annotation":
+            old = mirror.annotations[a["annotation_id"]]
+            mirror.annotations[old.id] = replace(old, start=a["start"], end=a["end"], attrs=dict(a["attrs"]),
+                                                 quote=mirror.document.text[a["start"]:a["end"]], updated_at=_stamp())
+        elif op.name == "delete_annotation":
+            gone = a["annotation_id"]
+            mirror.annotations.pop(gone)
+            mirror.links = [l for l in mirror.links if gone not in (l.from_id, l.to_id)]
+        elif op.name == "create_link":
+            mirror.links.append(Link(a["id"], mirror.document.id, self.coder, a["from_id"], a["to_id"], a["kind"]))
+        elif op.name == "set_link_targets":
+            kept = [l for l in mirror.links if not (l.from_id == a["from_id"] and l.kind == a["kind"])]
+            mirror.links = kept + [Link(str(uuid.uuid4()), mirror.document.id, self.coder, a["from_id"], t, a["kind"])
+                                   for t in a["to_ids"]]
+        elif op.name == "set_label":
+            if a["value"] is None:
+                mirror.labels.pop(a["field"], None)
+            else:
+                mirror.labels[a["field"]] = a["value"]
+
+
+def _create_op(ann: Annotation) -> Op:
+    return Op("create_annotation", {"document_id": ann.document_id, "layer": ann.layer, "start": ann.start,
+                                    "end": ann.end, "attrs": dict(ann.attrs), "id": ann.id})
+
+
+def _update_op(annotation_id: str, start: int, end: int, attrs: dict[str, Any]) -> Op:
+    return Op("update_annotation", {"annotation_id": annotation_id, "start": start, "end": end, "attrs": dict(attrs)})
+
+
+def _links_op(from_id: str, kind: str, to_ids: list[str]) -> Op:
+    return Op("set_link_targets", {"from_id": from_id, "kind": kind, "to_ids": list(to_ids)})
+
+
+def _label_op(document_id: str, field_id: str, value: Any) -> Op:
+    return Op("set_label", {"document_id": document_id, "field": field_id, "value": value})
+
+
+def _stamp() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
