@@ -1,0 +1,257 @@
+"""The ``annotator`` command line. With no command it opens the coder's window.
+
+Qt is imported only inside the commands that show or render a window, so the rest of the CLI runs
+where PySide6 is missing.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from annotator import __version__
+from annotator.codebook import Codebook, CodebookError
+from annotator.default_project import ensure_default_project
+from annotator.paths import data_dir
+from annotator.store import Project, ProjectError
+
+PROJECT_HELP = "Project file (default: the sample project in your data folder, created on first run)."
+
+
+def project_option(func: Callable) -> Callable:
+    return click.option("--project", "-p", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help=PROJECT_HELP)(func)
+
+
+def open_project(path: Path | None, codebook: Path | None = None) -> Project:
+    try:
+        if path is None:
+            path = ensure_default_project()
+        return Project.open(path, codebook=codebook)
+    except (ProjectError, CodebookError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def friendly(func: Callable) -> Callable:
+    """Turn the core's errors into one-line messages; nothing else may show a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (ProjectError, CodebookError) as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="annotator")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Code Arabic conflict news: actors, claims, casualty counts and sources.
+
+    With no command, opens the coder's window on the default project.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(gui)
+
+
+@cli.command()
+@project_option
+@click.option("--coder", help="Coder name (default: the last one used on this computer, or ask).")
+def gui(project: Path | None, coder: str | None) -> None:
+    """Open the coder's window."""
+    from annotator.ui.app import run
+
+    if project is None:
+        project = _default_project_path()
+    sys.exit(run(project, coder))
+
+
+def _default_project_path() -> Path:
+    try:
+        return ensure_default_project()
+    except (ProjectError, CodebookError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@project_option
+@click.option("--document", "document_id", required=True, help="Document id to show.")
+@click.option("--coder", help="Whose annotations to show (default: the coder with most on it).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="PNG file.")
+@click.option("--size", default="1500x900", show_default=True, help="Window size, WIDTHxHEIGHT.")
+@friendly
+def screenshot(project: Path | None, document_id: str, coder: str | None, output: Path, size: str) -> None:
+    """Render the window with a document and its annotations to a PNG (works without a screen)."""
+    try:
+        width, height = (int(v) for v in size.lower().split("x"))
+    except ValueError:
+        raise click.BadParameter("use WIDTHxHEIGHT, e.g. 1500x900", param_hint="--size") from None
+    from annotator.ui.screenshot import render_window
+
+    path = render_window(project or _default_project_path(), document_id, output, coder=coder,
+                         size=(width, height))
+    click.echo(f"wrote {path}")
+
+
+@cli.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@project_option
+@click.option("--encoding", help="Decode every file with this encoding instead of detecting it (e.g. cp1256).")
+@click.option("--codebook", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Use this codebook for the project (the previous one stays stored).")
+@click.option("--assign", "assign_to", multiple=True, help="Assign the imported documents to this coder (repeatable).")
+def import_(paths: tuple[Path, ...], project: Path | None, encoding: str | None, codebook: Path | None,
+            assign_to: tuple[str, ...]) -> None:
+    """Import articles from .txt, .jsonl, .json and .csv files or folders.
+
+    Each bad item is reported with its file and line; the rest is imported. Importing the same
+    files again adds nothing. Exits with status 1 when anything was rejected.
+    """
+    from annotator.importer import import_paths
+
+    if encoding:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
+    with open_project(project, codebook) as proj:
+        before = set(proj.document_ids()) if assign_to else set()
+        shown = [0]
+
+        def progress(done: int) -> None:
+            # A count on stderr, only when it runs long enough to matter and someone is watching.
+            if sys.stderr.isatty() and done - shown[0] >= 1000:
+                shown[0] = done
+                click.echo(f"\r{done:,} items read…", nl=False, err=True)
+
+        try:
+            report = import_paths(proj, list(paths), encoding=encoding, progress=progress)
+        except (ProjectError, CodebookError) as exc:
+            raise click.ClickException(str(exc)) from None
+        if shown[0]:
+            click.echo("", err=True)
+        for rejection in report.rejections:
+            click.echo(f"rejected: {rejection}", err=True)
+        if assign_to:
+            new_ids = [d for d in proj.document_ids() if d not in before]
+            for coder in assign_to:
+                proj.add_coder(coder)
+                proj.assign(new_ids, coder)
+        click.echo(f"{proj.path}: {report.summary()}")
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@project_option
+@click.option("--codebook", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Codebook YAML for the new project (default: the bundled one).")
+def init(project: Path | None, codebook: Path | None) -> None:
+    """Create a project file (or open it and bring its schema up to date)."""
+    with open_project(project, codebook) as proj:
+        click.echo(f"{proj.path}: {proj.count_documents()} documents, codebook {proj.codebook.name!r} "
+                   f"({proj.codebook.sha256[:12]})")
+
+
+@cli.command("add-coder")
+@click.argument("names", nargs=-1, required=True)
+@project_option
+@click.option("--role", type=click.Choice(["coder", "adjudicator"]), default="coder", show_default=True)
+@click.option("--all", "assign_all", is_flag=True, help="Assign every document of the project to them.")
+@friendly
+def add_coder(names: tuple[str, ...], project: Path | None, role: str, assign_all: bool) -> None:
+    """Add coders (and optionally assign them every document)."""
+    with open_project(project) as proj:
+        for name in names:
+            proj.add_coder(name, role)
+            added = proj.assign(proj.document_ids(), name) if assign_all else 0
+            click.echo(f"{name} ({role})" + (f": {added} documents assigned" if assign_all else ""))
+
+
+@cli.command()
+@click.argument("coder")
+@click.argument("document_ids", nargs=-1)
+@project_option
+@click.option("--share", type=click.FloatRange(0, 1), help="Assign this share of all documents (first N, stable).")
+@friendly
+def assign(coder: str, document_ids: tuple[str, ...], project: Path | None, share: float | None) -> None:
+    """Assign documents to a coder (ids, or --share of the corpus)."""
+    with open_project(project) as proj:
+        ids = list(document_ids)
+        if share is not None:
+            all_ids = proj.document_ids()
+            ids += all_ids[: round(share * len(all_ids))]
+        if not ids:
+            raise click.UsageError("name documents or give --share")
+        proj.add_coder(coder)
+        click.echo(f"{proj.assign(ids, coder)} documents newly assigned to {coder}")
+
+
+@cli.command("list")
+@project_option
+@click.option("--coder", help="Show this coder's assignments and status.")
+@friendly
+def list_(project: Path | None, coder: str | None) -> None:
+    """List the project's documents (id, title); with --coder, their status for that coder."""
+    from annotator.arabic import shape_for_display
+
+    # A terminal has no shaping engine; a pipe or file gets the stored text untouched.
+    show = shape_for_display if sys.stdout.isatty() else str
+    with open_project(project) as proj:
+        titles = proj.document_titles()
+        if coder:
+            for a in proj.assignments(coder):
+                click.echo(f"{a.status:12} {a.document_id:24} {show(titles[a.document_id])}")
+        else:
+            for doc_id, title in titles.items():
+                click.echo(f"{doc_id:24} {show(title)}")
+
+
+@cli.command()
+@project_option
+@friendly
+def check(project: Path | None) -> None:
+    """Verify the project: every quote equals text[start:end], and SQLite's own checks."""
+    with open_project(project) as proj:
+        problems = proj.check()
+        for problem in problems:
+            click.echo(problem, err=True)
+        count = proj.db.execute("SELECT count(*) FROM annotations").fetchone()[0]
+        click.echo(f"{proj.path}: {count} annotations checked, {len(problems)} problems")
+    sys.exit(1 if problems else 0)
+
+
+@cli.command("validate-codebook")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def validate_codebook(path: Path) -> None:
+    """Check a codebook file; prints file:line: problem, or a summary when it is valid."""
+    try:
+        book = Codebook.load(path)
+    except CodebookError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{path}: valid: {len(book.layers)} layers, {len(book.links)} link kinds, "
+               f"{len(book.document_fields)} document fields")
+
+
+def main() -> None:
+    """Entry point: run the CLI; an unexpected error is logged, never shown as a traceback."""
+    try:
+        cli(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # the last guard: users get a sentence and a log file, never a traceback
+        log = data_dir() / "crash.log"
+        with log.open("a", encoding="utf-8") as fh:
+            traceback.print_exc(file=fh)
+        click.echo(f"annotator stopped on an unexpected error: {exc}. Details were written to {log}.", err=True)
+        sys.exit(70)
