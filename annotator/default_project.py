@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from annotator.demo import add_demo_coding
 from annotator.importer import import_paths
 from annotator.paths import SAMPLE_CORPUS, default_project_path
 from annotator.store import Project
@@ -13,7 +14,7 @@ AUTO_ASSIGN = "auto_assign_new_coders"
 
 
 def ensure_default_project(path: Path | None = None) -> Path:
-    """Create the default project from sample_corpus/ and the bundled codebook if it is missing."""
+    """Create the default project (sample corpus, bundled codebook, demo coding) if it is missing."""
     path = path or default_project_path()
     if path.exists():
         return path
@@ -22,6 +23,7 @@ def ensure_default_project(path: Path | None = None) -> Path:
         leftover.unlink(missing_ok=True)
     with Project.open(partial) as project:
         import_paths(project, [SAMPLE_CORPUS])
+        add_demo_coding(project)  # three demo coders, so agreement has something to measure
         project.set_setting(AUTO_ASSIGN, "1")
     # Only a complete project takes the real name, so an interrupted first run starts over cleanly.
     partial.rename(path)
