@@ -1,0 +1,571 @@
+"""The article: read-only, right-to-left text with layer highlights, search and word snapping.
+
+Every offset on this module's public API is a code point into the stored text (a Python ``str``
+index). Qt counts UTF-16 units; the view converts at its edge with an :class:`OffsetMap`, so an
+emoji earlier in the article never shifts a span. The text goes to Qt as it is stored: Qt shapes
+and orders Arabic itself, so reshaped or bidi-reordered text must never reach it.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (QColor, QFont, QHideEvent, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPen,
+                           QResizeEvent, QShortcut, QShowEvent, QTextBlockFormat, QTextCharFormat, QTextCursor,
+                           QTextLine, QTextOption)
+from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QLineEdit, QTextEdit, QToolButton,
+                               QToolTip, QWidget)
+
+from annotator.arabic import find_all
+from annotator.codebook import Field, Layer
+from annotator.model import Annotation
+from annotator.ui.offsets import OffsetMap
+
+DEFAULT_POINT_SIZE = 15
+MIN_POINT_SIZE = 8
+MAX_POINT_SIZE = 40
+HIGHLIGHT_ALPHA = 70   # translucent, so overlapping spans blend instead of hiding each other
+CURRENT_ALPHA = 140
+FIND_COLOR = "#FFE45C"  # yellow: none of the layer colours (Okabe-Ito) is close to it
+TOOLTIP_ATTRS = 3
+
+UNDERLINE_STYLES = {
+    "solid": QTextCharFormat.UnderlineStyle.SingleUnderline,
+    "dash": QTextCharFormat.UnderlineStyle.DashUnderline,
+    "dot": QTextCharFormat.UnderlineStyle.DotLine,
+    "wave": QTextCharFormat.UnderlineStyle.WaveUnderline,
+    "dashdot": QTextCharFormat.UnderlineStyle.DashDotLine,
+}
+
+# Join a word although Unicode does not call them letters or marks: ZWNJ and ZWJ are Cf. Tashkeel
+# (U+064B-U+065F, Mn) and tatweel (U+0640, Lm) are covered by the categories.
+_WORD_JOINERS = frozenset({"\u200c", "\u200d"})
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch in _WORD_JOINERS or unicodedata.category(ch)[0] in "LMN"
+
+
+def snap_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` (code points) to whole words and drop surrounding whitespace.
+
+    A word is a run of letters, marks (tashkeel), digits, tatweel and ZWNJ; spaces, punctuation
+    and quotes (« » “ ” " ،) end it. Clitics written joined to a word (و ف ب ل ال) are part of it,
+    so a drag over "الحوامة" inside "بالحوامة" snaps to the whole written word. Punctuation the
+    coder selected at the edges is kept: only whitespace is trimmed.
+    """
+    start, end = max(0, min(start, end)), min(len(text), max(start, end))
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        return start, end
+    while start > 0 and _is_word_char(text[start - 1]) and _is_word_char(text[start]):
+        start -= 1
+    while end < len(text) and _is_word_char(text[end]) and _is_word_char(text[end - 1]):
+        end += 1
+    return start, end
+
+
+def _display_value(field: Field, value: Any) -> str:
+    if field.type in ("choice", "multichoice"):
+        ids = value if field.type == "multichoice" else [value]
+        return "، ".join(choice.label.ar if (choice := field.value(v)) else str(v) for v in ids)
+    if field.type == "boolean":
+        return "نعم" if value else "لا"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _annotation_format(layer: Layer | None, alpha: int) -> QTextCharFormat:
+    color = QColor(layer.color if layer else "#888888")
+    background = QColor(color)
+    background.setAlpha(alpha)
+    fmt = QTextCharFormat()
+    fmt.setBackground(background)
+    # The underline style carries the layer without colour: colour-blind coders, greyscale print.
+    fmt.setUnderlineStyle(UNDERLINE_STYLES[layer.underline if layer else "solid"])
+    fmt.setUnderlineColor(color)
+    return fmt
+
+
+class FindBar(QFrame):
+    """Search box shown above the article: Enter / Shift+Enter step through hits, Escape closes.
+
+    Owned and driven by :class:`ArticleView`; ``edit``, ``next_button``, ``previous_button`` and
+    ``count_label`` are public for the view and for tests.
+
+    Signals:
+        shownChanged(bool): the bar was shown (True) or closed (False).
+    """
+
+    shownChanged = Signal(bool)
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText("ابحث في المقال / Find in article")
+        self.edit.setClearButtonEnabled(True)
+        self.previous_button = QToolButton(self)
+        self.previous_button.setText("▲")
+        self.previous_button.setToolTip("Previous hit · السابق (Shift+Enter)")
+        self.next_button = QToolButton(self)
+        self.next_button.setText("▼")
+        self.next_button.setToolTip("Next hit · التالي (Enter)")
+        self.count_label = QLabel("0 of 0", self)
+        close = QToolButton(self)
+        close.setText("✕")
+        close.setToolTip("Close (Esc)")
+        close.clicked.connect(self.hide)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(4, 2, 4, 2)
+        for widget in (self.edit, self.previous_button, self.next_button, self.count_label, close):
+            row.addWidget(widget)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self.hide)
+        self.previous_shortcut = QShortcut(QKeySequence("Shift+Return"), self.edit)
+        self.previous_shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        self.hide()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        self.shownChanged.emit(True)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt API)
+        super().hideEvent(event)
+        if self.isHidden():  # closed, not merely hidden along with the window
+            self.shownChanged.emit(False)
+
+
+class ArticleView(QTextEdit):
+    """Read-only article display, right-to-left, with highlighted annotations.
+
+    Signals:
+        selectionChangedSpan(int, int): the text selection as code points (start < end), or the
+            caret position twice (start == end) when nothing is selected.
+        annotationClicked(str): a click on highlighted text; where several spans cover the
+            clicked character the innermost (shortest) comes first, and clicking the same
+            character again cycles outwards, so every nested span can be reached.
+        suggestionClicked(str): a click on a suggested span (dashed underline) that no
+            annotation covers, or reached by cycling past the covering annotations.
+
+    Shortcuts (active while the view or its find bar has focus): Ctrl+= / Ctrl++ zoom in,
+    Ctrl+- zoom out, Ctrl+0 reset zoom, Ctrl+F find, Escape closes the find bar.
+    """
+
+    selectionChangedSpan = Signal(int, int)
+    annotationClicked = Signal(str)
+    suggestionClicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setReadOnly(True)
+        # Keyboard selection needs a caret; read-only QTextEdit shows one with this flag.
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setCursorWidth(2)
+        self.setAcceptRichText(False)
+        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+        self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        document = self.document()
+        document.setUndoRedoEnabled(False)
+        document.setDocumentMargin(18)
+        option = QTextOption(document.defaultTextOption())
+        option.setTextDirection(Qt.LayoutDirection.RightToLeft)
+        option.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
+        document.setDefaultTextOption(option)
+        font = QFont(self.font())
+        font.setPointSize(DEFAULT_POINT_SIZE)
+        self.setFont(font)
+
+        self._text = ""
+        self._map = OffsetMap("")
+        self._layers: dict[str, Layer] = {}
+        self._annotations: list[Annotation] = []
+        self._suggestions: list[tuple[str, int, int, str]] = []
+        self._current: str | None = None
+        self._annotation_selections: list[QTextEdit.ExtraSelection] = []
+        self._suggestion_selections: list[QTextEdit.ExtraSelection] = []
+        self._current_selections: list[QTextEdit.ExtraSelection] = []
+        self._hits: list[tuple[int, int]] = []
+        self._hit = -1
+        self._last_span: tuple[int, int] | None = None
+        self._snap_enabled = True
+        self._press: QPoint | None = None
+        self._cycle: tuple[int, tuple[str, ...], int] | None = None  # (qt char, covering ids, index)
+
+        self._find_bar = FindBar(self)
+        self._find_bar.edit.textChanged.connect(self.find)
+        self._find_bar.edit.returnPressed.connect(self.find_next)
+        self._find_bar.previous_shortcut.activated.connect(self.find_previous)
+        self._find_bar.next_button.clicked.connect(self.find_next)
+        self._find_bar.previous_button.clicked.connect(self.find_previous)
+        self._find_bar.shownChanged.connect(self._find_bar_shown)
+
+        for keys, slot in ((("Ctrl+=", "Ctrl++"), self.zoom_in), (("Ctrl+-",), self.zoom_out),
+                           (("Ctrl+0",), self.reset_zoom), (("Ctrl+F",), self.open_find)):
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                # Not window-wide: the same keys elsewhere in the window would make them ambiguous.
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(slot)
+
+        self.selectionChanged.connect(self._emit_span)
+        self.cursorPositionChanged.connect(self._emit_span)
+
+    # -- content ---------------------------------------------------------------------------------
+
+    def set_font_families(self, families: list[str]) -> None:
+        """Use the first of ``families`` that has a glyph, falling back along the list."""
+        font = QFont(self.font())
+        font.setFamilies(families)
+        self.setFont(font)
+
+    def set_document(self, text: str, annotations: Sequence[Annotation], layers: Sequence[Layer]) -> None:
+        """Show ``text`` (as plain text: markup shows literally) with its annotations."""
+        self._text = text
+        self._map = OffsetMap(text)
+        self._layers = {layer.id: layer for layer in layers}
+        self._current = None
+        self._suggestions = []
+        self._suggestion_selections = []
+        self._current_selections = []
+        self._hits, self._hit = [], -1
+        self._cycle = None
+        self.setPlainText(text)
+        block = QTextBlockFormat()
+        # AlignAbsolute: a plain AlignRight would be mirrored to the left in a right-to-left block.
+        block.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
+        block.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+        block.setLineHeight(125, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        block.setBottomMargin(8)
+        cursor = QTextCursor(self.document())
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.mergeBlockFormat(block)
+        self.set_annotations(annotations)
+        if self._find_bar.isVisible():
+            self.find(self._find_bar.edit.text())
+
+    def set_annotations(self, annotations: Sequence[Annotation]) -> None:
+        """Redraw the highlights only; the document itself is left untouched."""
+        self._annotations = list(annotations)
+        # Outer spans first so that inner ones paint over them and keep their own underline.
+        ordered = sorted(self._annotations, key=lambda a: a.start - a.end)
+        formats = {layer_id: _annotation_format(layer, HIGHLIGHT_ALPHA) for layer_id, layer in self._layers.items()}
+        fallback = _annotation_format(None, HIGHLIGHT_ALPHA)
+        self._annotation_selections = [self._selection(a.start, a.end, formats.get(a.layer, fallback))
+                                       for a in ordered]
+        self._cycle = None
+        self._update_current()
+
+    def set_current(self, annotation_id: str | None) -> None:
+        """Emphasise one annotation (stronger colour and an outline); scroll to it if it is out of view."""
+        self._current = annotation_id
+        self._update_current()
+        annotation = self._annotation(annotation_id)
+        if annotation is not None:
+            self._scroll_to(self._map.to_qt(annotation.start), self._map.to_qt(annotation.end))
+
+    def set_suggestions(self, suggestions: list[tuple[str, int, int, str]]) -> None:
+        """Show proposed spans ``(id, start, end, layer)`` with a dashed underline and no background."""
+        self._suggestions = list(suggestions)
+        self._suggestion_selections = []
+        for _id, start, end, layer_id in self._suggestions:
+            fmt = QTextCharFormat()
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+            layer = self._layers.get(layer_id)
+            fmt.setUnderlineColor(QColor(layer.color if layer else "#888888"))
+            self._suggestion_selections.append(self._selection(start, end, fmt))
+        self._cycle = None
+        self._apply_selections()
+
+    def annotations_at(self, pos_cp: int) -> list[str]:
+        """Ids of the annotations covering the character at ``pos_cp``, innermost first."""
+        covering = [a for a in self._annotations if a.start <= pos_cp < a.end]
+        return [a.id for a in sorted(covering, key=lambda a: a.end - a.start)]
+
+    def tooltip_at(self, pos_cp: int) -> str:
+        """Rich-text description of the annotations covering ``pos_cp`` ("" when none)."""
+        parts = []
+        for annotation_id in self.annotations_at(pos_cp):
+            annotation = self._annotation(annotation_id)
+            layer = self._layers.get(annotation.layer)
+            if layer is None:
+                parts.append(html.escape(annotation.layer))
+                continue
+            lines = [f"<b>{html.escape(layer.label.ar)} · {html.escape(layer.label.en)}</b>"]
+            for field in layer.fields:
+                value = annotation.attrs.get(field.id)
+                if value in (None, "", []):
+                    continue
+                lines.append(f"{html.escape(field.label.ar)}: {html.escape(_display_value(field, value))}")
+                if len(lines) > TOOLTIP_ATTRS:
+                    break
+            parts.append("<br>".join(lines))
+        return f"<div dir='rtl'>{'<hr>'.join(parts)}</div>" if parts else ""
+
+    # -- selection -------------------------------------------------------------------------------
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selected text as code points ``(start, end)`` with start < end, or None."""
+        cursor = self.textCursor()
+        start, end = self._map.from_qt(cursor.selectionStart()), self._map.from_qt(cursor.selectionEnd())
+        return (start, end) if end > start else None
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` (code points) and scroll it into view."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._map.to_qt(self._clamp(start)))
+        cursor.setPosition(self._map.to_qt(self._clamp(end)), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    @property
+    def snap_enabled(self) -> bool:
+        """Whether the caller should pass selections through :func:`snap_span` (the view never does)."""
+        return self._snap_enabled
+
+    @snap_enabled.setter
+    def snap_enabled(self, enabled: bool) -> None:
+        self._snap_enabled = enabled
+
+    def snap_to_words(self, start: int, end: int) -> tuple[int, int]:
+        """:func:`snap_span` on the shown text."""
+        return snap_span(self._text, start, end)
+
+    # -- zoom ------------------------------------------------------------------------------------
+
+    def zoom_in(self) -> None:
+        self._set_point_size(self.font().pointSize() + 1)
+
+    def zoom_out(self) -> None:
+        self._set_point_size(self.font().pointSize() - 1)
+
+    def reset_zoom(self) -> None:
+        self._set_point_size(DEFAULT_POINT_SIZE)
+
+    def _set_point_size(self, size: int) -> None:
+        size = max(MIN_POINT_SIZE, min(MAX_POINT_SIZE, size))
+        if size == self.font().pointSize():
+            return
+        # Keep the first visible character at the top, so the coder does not lose their place.
+        anchor = self.cursorForPosition(QPoint(self.viewport().width() // 2, 0)).position()
+        font = QFont(self.font())
+        font.setPointSize(size)
+        self.setFont(font)
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(anchor)
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + self.cursorRect(cursor).top())
+
+    # -- find ------------------------------------------------------------------------------------
+
+    def find_bar(self) -> FindBar:
+        """The search bar this view owns (shown by Ctrl+F above the text)."""
+        return self._find_bar
+
+    def open_find(self) -> None:
+        self._find_bar.show()
+        self._find_bar.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._find_bar.edit.selectAll()
+
+    def find(self, needle: str) -> list[tuple[int, int]]:
+        """Highlight every match of ``needle`` and select the first; returns the matches (code
+        points). Matching ignores tashkeel, tatweel, alef variants and digit scripts."""
+        self._hits = find_all(self._text, needle)
+        self._hit = 0 if self._hits else -1
+        self._show_hit()
+        return list(self._hits)
+
+    def find_next(self) -> None:
+        if self._hits:
+            self._hit = (self._hit + 1) % len(self._hits)
+            self._show_hit()
+
+    def find_previous(self) -> None:
+        if self._hits:
+            self._hit = (self._hit - 1) % len(self._hits)
+            self._show_hit()
+
+    def _show_hit(self) -> None:
+        self._find_bar.count_label.setText(f"{self._hit + 1} of {len(self._hits)}")
+        self._apply_selections()
+        if self._hits:
+            self.select_span(*self._hits[self._hit])
+
+    # -- Qt event handlers -----------------------------------------------------------------------
+
+    def _find_bar_shown(self, shown: bool) -> None:
+        if self._find_bar.parent() is self:  # make room above the text rather than cover it
+            self.setViewportMargins(0, self._find_bar.sizeHint().height() if shown else 0, 0, 0)
+            self._place_find_bar()
+        if not shown:
+            self._hits, self._hit = [], -1
+            self._apply_selections()
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._place_find_bar()
+
+    def _place_find_bar(self) -> None:
+        if self._find_bar.parent() is self:  # the window may have moved it into its own layout
+            frame = self.frameWidth()
+            self._find_bar.setGeometry(frame, frame, self.width() - 2 * frame, self._find_bar.sizeHint().height())
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        # Tooltip events go to the viewport, not to the scroll area's own event().
+        if event.type() == QEvent.Type.ToolTip:
+            char = self._qt_char_at(event.pos())
+            text = self.tooltip_at(self._map.from_qt(char)) if char is not None else ""
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        self._press = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        super().mouseReleaseEvent(event)
+        point = event.position().toPoint()
+        is_click = (event.button() == Qt.MouseButton.LeftButton and self._press is not None
+                    and (point - self._press).manhattanLength() < QApplication.startDragDistance())
+        self._press = None
+        if is_click and not self.textCursor().hasSelection():
+            self._clicked(point)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(event)
+        annotation = self._annotation(self._current)
+        if annotation is None:
+            return
+        layer = self._layers.get(annotation.layer)
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(layer.color if layer else "#888888").darker(140), 2))
+        for rect in self._line_rects(self._map.to_qt(annotation.start), self._map.to_qt(annotation.end)):
+            painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 1), 3, 3)
+        painter.end()
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _clamp(self, cp: int) -> int:
+        return max(0, min(len(self._text), cp))
+
+    def _annotation(self, annotation_id: str | None) -> Annotation | None:
+        return next((a for a in self._annotations if a.id == annotation_id), None) if annotation_id else None
+
+    def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._map.to_qt(self._clamp(start)))
+        cursor.setPosition(self._map.to_qt(self._clamp(end)), QTextCursor.MoveMode.KeepAnchor)
+        selection = QTextEdit.ExtraSelection()
+        selection.cursor = cursor
+        selection.format = fmt
+        return selection
+
+    def _update_current(self) -> None:
+        annotation = self._annotation(self._current)
+        self._current_selections = [] if annotation is None else [self._selection(
+            annotation.start, annotation.end, _annotation_format(self._layers.get(annotation.layer), CURRENT_ALPHA))]
+        self._apply_selections()
+
+    def _apply_selections(self) -> None:
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor(FIND_COLOR))
+        hits = [self._selection(start, end, fmt) for start, end in self._hits]
+        self.setExtraSelections(self._annotation_selections + self._suggestion_selections
+                                + self._current_selections + hits)
+        self.viewport().update()  # the current span's outline is painted outside the selections
+
+    def _emit_span(self) -> None:
+        cursor = self.textCursor()
+        span = (self._map.from_qt(cursor.selectionStart()), self._map.from_qt(cursor.selectionEnd()))
+        if span != self._last_span:
+            self._last_span = span
+            self.selectionChangedSpan.emit(*span)
+
+    def _scroll_offset(self) -> QPointF:
+        """Viewport -> document coordinates (QTextEdit mirrors the horizontal bar in RTL)."""
+        bar = self.horizontalScrollBar()
+        x = bar.maximum() - bar.value() if self.isRightToLeft() else bar.value()
+        return QPointF(x, self.verticalScrollBar().value())
+
+    def _qt_char_at(self, point: QPoint) -> int | None:
+        """Qt position of the character drawn under ``point`` (viewport coordinates), or None."""
+        block = self.cursorForPosition(point).block()
+        layout = block.layout()
+        local = QPointF(point) + self._scroll_offset() - layout.position()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            if line.y() <= local.y() < line.y() + line.height():
+                text_rect = line.naturalTextRect()
+                if not text_rect.left() <= local.x() <= text_rect.right():
+                    return None
+                # CursorOnCharacter: the character under x, not the nearest caret position.
+                in_block = line.xToCursor(local.x(), QTextLine.CursorPosition.CursorOnCharacter)
+                return block.position() + in_block if in_block < block.length() - 1 else None
+        return None
+
+    def _line_rects(self, qt_start: int, qt_end: int) -> list[QRectF]:
+        """Viewport rectangles of ``[qt_start, qt_end)``, one per laid-out line it touches."""
+        rects = []
+        offset = self._scroll_offset()
+        block = self.document().findBlock(qt_start)
+        while block.isValid() and block.position() < qt_end:
+            layout = block.layout()
+            origin = layout.position() - offset
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                first = block.position() + line.textStart()
+                a, b = max(qt_start, first), min(qt_end, first + line.textLength())
+                if a < b:
+                    x1 = line.cursorToX(a - block.position())[0]
+                    x2 = line.cursorToX(b - block.position())[0]
+                    rects.append(QRectF(min(x1, x2), line.y(), abs(x2 - x1), line.height()).translated(origin))
+            block = block.next()
+        return rects
+
+    def _scroll_to(self, qt_start: int, qt_end: int) -> None:
+        rects = self._line_rects(qt_start, qt_end)
+        if not rects:
+            return
+        visible = QRectF(self.viewport().rect())
+        # Only when none of it shows: scrolling after a click would move the next click's target.
+        if not any(visible.intersects(rect) for rect in rects):
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + int(rects[0].center().y() - visible.height() / 2))
+
+    def _clicked(self, point: QPoint) -> None:
+        char = self._qt_char_at(point)
+        if char is None:
+            self._cycle = None
+            return
+        cp = self._map.from_qt(char)
+        ids = tuple(self.annotations_at(cp))
+        suggestions = tuple(s[0] for s in sorted((s for s in self._suggestions if s[1] <= cp < s[2]),
+                                                 key=lambda s: s[2] - s[1]))
+        covering = ids + suggestions
+        if not covering:
+            self._cycle = None
+            return
+        index = (self._cycle[2] + 1) % len(covering) if self._cycle and self._cycle[:2] == (char, covering) else 0
+        self._cycle = (char, covering, index)
+        if index < len(ids):
+            self.annotationClicked.emit(covering[index])
+        else:
+            self.suggestionClicked.emit(covering[index])

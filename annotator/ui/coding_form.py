@@ -1,0 +1,378 @@
+"""The coding form: the selected span's fields and links, then the document's fields.
+
+Built entirely from the :class:`Codebook`: one page of field editors per layer, one link editor
+per link kind leaving that layer, one editor per document field. Offsets never appear here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QLabel, QListWidget, QListWidgetItem, QScrollArea,
+                               QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
+
+from annotator.codebook import Codebook, Label, Layer, LinkKind
+from annotator.model import Annotation, Link
+from annotator.ui.field_editors import (EMPTY_CHOICE, ComboBox, FieldEditor, TextEditor, form_label, make_editor,
+                                       make_label)
+
+HINT = ("حدّد نصاً في المقال ثم اضغط مفتاح الطبقة لإنشاء وسم.\n"
+        "Select text and press a layer key to create a span.")
+NO_TARGETS = "لا توجد وسوم مناسبة بعد\nNo matching spans yet"
+QUOTE_CHARS = 40
+LIST_ROWS = 5  # link lists taller than this scroll
+
+
+def _isolate(text: str) -> str:
+    """Let ``text`` take its own direction inside a right-to-left label (FSI ... PDI), so an
+    English message with an Arabic quote in it is not reordered into nonsense."""
+    return f"\u2068{text}\u2069"
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS - 1] + "…"
+
+
+class _TargetList(QListWidget):
+    """A checkable list as tall as its rows, up to LIST_ROWS; long quotes are elided rather than
+    scrolled sideways (the panel is narrow)."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(super().sizeHint().width(), self._height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        # A scroll area's own minimum (about 70 px) is taller than one or two rows.
+        return QSize(super().minimumSizeHint().width(), self._height())
+
+    def _height(self) -> int:
+        # Measured on demand, not when filled: the final font and style sheet apply only once
+        # the window is polished.
+        rows = min(LIST_ROWS, max(1, self.count()))
+        return rows * max(1, self.sizeHintForRow(0)) + 2 * self.frameWidth()
+
+
+class LinkEditor(QWidget):
+    """Targets of one link kind: a combo with "—" for single links, a checkable list otherwise.
+
+    Signals:
+        targetsEdited(list): the chosen target annotation ids after a user edit.
+    """
+
+    targetsEdited = Signal(list)
+
+    def __init__(self, kind: LinkKind, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.kind = kind
+        self._options: list[tuple[str, str]] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        if kind.multiple:
+            self.list = _TargetList(self)
+            self.list.itemChanged.connect(lambda _item: self.targetsEdited.emit(self.targets()))
+            layout.addWidget(self.list)
+            self.setFocusProxy(self.list)
+        else:
+            self.combo = ComboBox(self)
+            self.combo.currentIndexChanged.connect(lambda _index: self.targetsEdited.emit(self.targets()))
+            layout.addWidget(self.combo)
+            self.setFocusProxy(self.combo)
+        self.empty = QLabel(NO_TARGETS, self)
+        self.empty.setStyleSheet("color: gray;")
+        layout.addWidget(self.empty)
+        self._rebuild()
+
+    def set_options(self, options: list[tuple[str, str]], targets: Sequence[str]) -> None:
+        """Offer ``options`` (annotation id, text) with ``targets`` chosen; emits nothing.
+
+        Unchanged options are kept and only re-checked, so a refresh triggered by this editor's
+        own signal never deletes the item that is emitting it."""
+        if options != self._options:
+            self._options = list(options)
+            self._rebuild()
+        if self.kind.multiple:
+            with QSignalBlocker(self.list):
+                for row in range(self.list.count()):
+                    item = self.list.item(row)
+                    checked = item.data(Qt.ItemDataRole.UserRole) in targets
+                    item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        else:
+            with QSignalBlocker(self.combo):
+                found = [i for t in targets if (i := self.combo.findData(t)) > 0]
+                self.combo.setCurrentIndex(found[0] if found else 0)
+
+    def targets(self) -> list[str]:
+        if not self.kind.multiple:
+            target = self.combo.currentData()
+            return [target] if target else []
+        return [self.list.item(row).data(Qt.ItemDataRole.UserRole) for row in range(self.list.count())
+                if self.list.item(row).checkState() == Qt.CheckState.Checked]
+
+    def options(self) -> list[tuple[str, str]]:
+        return list(self._options)
+
+    def _rebuild(self) -> None:
+        # Nothing to link to yet: say so instead of showing an empty box.
+        self.empty.setVisible(not self._options)
+        (self.list if self.kind.multiple else self.combo).setVisible(bool(self._options))
+        if not self.kind.multiple:
+            with QSignalBlocker(self.combo):
+                self.combo.clear()
+                self.combo.addItem(EMPTY_CHOICE, None)
+                for target_id, text in self._options:
+                    self.combo.addItem(text, target_id)
+            return
+        with QSignalBlocker(self.list):
+            self.list.clear()
+            for target_id, text in self._options:
+                item = QListWidgetItem(text, self.list)
+                item.setData(Qt.ItemDataRole.UserRole, target_id)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+        self.list.updateGeometry()
+
+
+class _LayerPage(QWidget):
+    """The field editors and link editors of one layer."""
+
+    def __init__(self, layer: Layer, kinds: Sequence[LinkKind], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.layer = layer
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.editors: dict[str, FieldEditor] = {}
+        for field in layer.fields:
+            editor = make_editor(field, self)
+            form.addRow(make_label(field, editor), editor)
+            self.editors[field.id] = editor
+        self.links: dict[str, LinkEditor] = {}
+        for kind in kinds:
+            editor = LinkEditor(kind, self)
+            # The arrow marks a link; "←" points forward in right-to-left reading.
+            label = Label(ar=f"← {kind.label.ar}", en=kind.label.en)
+            form.addRow(form_label(label, required=kind.required, buddy=editor))
+            form.addRow(editor)  # full width: the targets are quotes
+            self.links[kind.id] = editor
+
+    def attrs(self) -> dict[str, Any]:
+        return {field_id: value for field_id, editor in self.editors.items() if (value := editor.value()) is not None}
+
+
+class CodingForm(QWidget):
+    """The form beside the article: the selected annotation's attributes and links, then the
+    document-level fields, all generated from the codebook.
+
+    Typed values (numbers, dates, text) are committed on Enter, on leaving the field, or by
+    :meth:`commit`; call ``commit()`` before acting on the document from a shortcut or toolbar
+    button (mark done, next document) so a value still being typed is not lost.
+
+    Signals:
+        attrsEdited(str, dict): annotation id and its FULL new attributes (every non-empty field
+            of its layer). Not emitted while the attributes break one of the layer's checks
+            (e.g. casualty low <= best <= high): the form shows the problem instead.
+        linkTargetsEdited(str, str, list): annotation id, link kind, the new target ids.
+        labelEdited(str, object): document field id and its new value (None when cleared).
+    """
+
+    attrsEdited = Signal(str, dict)
+    linkTargetsEdited = Signal(str, str, list)
+    labelEdited = Signal(str, object)
+
+    def __init__(self, codebook: Codebook, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.codebook = codebook
+        self._annotation: Annotation | None = None
+        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft)  # the labels lead with Arabic
+
+        content = QWidget()
+        column = QVBoxLayout(content)
+
+        span_box = QGroupBox("الوسم / Annotation", content)
+        span_column = QVBoxLayout(span_box)
+        self.header = QLabel(span_box)
+        self.header.setTextFormat(Qt.TextFormat.PlainText)  # quotes are article text, never markup
+        self.header.setWordWrap(True)
+        self.header.setStyleSheet("font-weight: bold;")
+        span_column.addWidget(self.header)
+        self.pages = QStackedWidget(span_box)
+        self.hint = QLabel(HINT, self.pages)
+        self.hint.setWordWrap(True)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.hint.setStyleSheet("color: palette(mid); padding: 8px;")
+        self.pages.addWidget(self.hint)
+        self._pages: dict[str, _LayerPage] = {}
+        for layer in codebook.layers:
+            page = _LayerPage(layer, codebook.links_from(layer.id), self.pages)
+            for editor in page.editors.values():
+                editor.edited.connect(lambda _value, p=page: self._attrs_edited(p))
+            for kind_id, link_editor in page.links.items():
+                link_editor.targetsEdited.connect(lambda ids, k=kind_id: self._links_edited(k, ids))
+            self.pages.addWidget(page)
+            self._pages[layer.id] = page
+        span_column.addWidget(self.pages)
+        self.problem = QLabel(span_box)
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.problem.hide()
+        span_column.addWidget(self.problem)
+        column.addWidget(span_box)
+
+        document_box = QGroupBox("المقال / Document", content)
+        document_column = QVBoxLayout(document_box)
+        self.missing = QLabel(document_box)
+        self.missing.setTextFormat(Qt.TextFormat.PlainText)
+        self.missing.setWordWrap(True)
+        self.missing.setFrameShape(QFrame.Shape.StyledPanel)
+        self.missing.setStyleSheet("background: #fff4d6; color: #6b4e00; border: 1px solid #e0b341; padding: 6px;")
+        self.missing.hide()
+        document_column.addWidget(self.missing)
+        document_form = QFormLayout()
+        document_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        document_column.addLayout(document_form)
+        self.document_editors: dict[str, FieldEditor] = {}
+        for field in codebook.document_fields:
+            editor = make_editor(field, document_box)
+            editor.edited.connect(lambda value, f=field.id: self.labelEdited.emit(f, value))
+            document_form.addRow(make_label(field, editor), editor)
+            self.document_editors[field.id] = editor
+        column.addWidget(document_box)
+        column.addStretch()
+
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
+        self.show_annotation(None, [], [])
+
+    # -- showing ---------------------------------------------------------------------------------
+
+    def show_annotation(self, ann: Annotation | None, candidates: Sequence[Annotation], links: Sequence[Link]) -> None:
+        """Show ``ann``'s fields and links (None: a hint instead). ``candidates`` are the coder's
+        other annotations in this document, ``links`` the coder's links in it. Emits nothing
+        about ``ann``; a value still being typed for the previously shown annotation is
+        committed first (attrsEdited for that annotation)."""
+        if self._annotation is not None:
+            self._commit(self._pages[self._annotation.layer].editors.values())
+        self._annotation = ann
+        self.problem.hide()
+        if ann is None:
+            self.header.clear()
+            self.header.hide()
+            self._show_page(self.hint)
+            return
+        page = self._pages[ann.layer]
+        layer = page.layer
+        self.header.setText(f"{layer.label.ar} / {layer.label.en}: «{_short(ann.quote)}»")
+        self.header.show()
+        for field_id, editor in page.editors.items():
+            editor.set_value(ann.attrs.get(field_id))
+        ordered = sorted(candidates, key=lambda a: (a.start, a.end))
+        for kind_id, editor in page.links.items():
+            allowed = [c for c in ordered if c.layer in editor.kind.to_layers and c.id != ann.id]
+            options = [(c.id, f"{_short(c.quote)} ({self.codebook.layer(c.layer).label.ar})") for c in allowed]
+            targets = [link.to_id for link in links if link.from_id == ann.id and link.kind == kind_id]
+            editor.set_options(options, targets)
+        self._show_page(page)
+
+    def show_labels(self, labels: dict[str, Any]) -> None:
+        """Fill the document section (missing fields are cleared); emits nothing."""
+        for field_id, editor in self.document_editors.items():
+            editor.set_value(labels.get(field_id))
+
+    def set_missing(self, problems: list[str]) -> None:
+        """List what is still missing before the document can be marked done (empty: hide)."""
+        self.missing.setText("⚠ ناقص / Missing:\n" + "\n".join(f"• {_isolate(p)}" for p in problems))
+        self.missing.setVisible(bool(problems))
+
+    def prefill(self, values: dict[str, Any]) -> None:
+        """Put ``values`` (field id -> value) into the shown annotation's editors without emitting;
+        they are saved with the coder's next edit of that annotation."""
+        if self._annotation is None:
+            return
+        editors = self._pages[self._annotation.layer].editors
+        for field_id, value in values.items():
+            editors[field_id].set_value(value)
+
+    def focus_first_empty_required(self) -> bool:
+        """Focus the first required field without a value (annotation first, then document)."""
+        editors = list(self.document_editors.values())
+        if self._annotation is not None:
+            editors = list(self._pages[self._annotation.layer].editors.values()) + editors
+        for editor in editors:
+            if editor.field.required and editor.value() in (None, "", []):
+                self.scroll.ensureWidgetVisible(editor)
+                editor.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return False
+
+    def set_actor_completions(self, names: list[str]) -> None:
+        """Completions for every text field with ``autocomplete: actors``."""
+        for editor in self._all_editors():
+            if isinstance(editor, TextEditor) and editor.field.autocomplete == "actors":
+                editor.set_completions(names)
+
+    def commit(self) -> None:
+        """Emit any typed value not yet committed (see the class docstring)."""
+        self._commit(self._all_editors())
+
+    # -- access for the window and tests ---------------------------------------------------------
+
+    def editor(self, field_id: str, layer: str | None = None) -> FieldEditor:
+        """The editor of a layer's field, or of a document field when ``layer`` is None."""
+        return self._pages[layer].editors[field_id] if layer else self.document_editors[field_id]
+
+    def link_editor(self, layer: str, kind: str) -> LinkEditor:
+        return self._pages[layer].links[kind]
+
+    def current_annotation_id(self) -> str | None:
+        return self._annotation.id if self._annotation else None
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _all_editors(self) -> list[FieldEditor]:
+        editors = [e for page in self._pages.values() for e in page.editors.values()]
+        return editors + list(self.document_editors.values())
+
+    def _show_page(self, page: QWidget) -> None:
+        # A stacked widget is as tall as its tallest page; ignoring the hidden pages' sizes keeps
+        # the annotation section as short as the page shown, with no gaps between rows.
+        for index in range(self.pages.count()):
+            widget = self.pages.widget(index)
+            policy = QSizePolicy.Policy.Preferred if widget is page else QSizePolicy.Policy.Ignored
+            widget.setSizePolicy(policy, policy)
+        self.pages.setCurrentWidget(page)
+        self.pages.adjustSize()
+
+    @staticmethod
+    def _commit(editors: Any) -> None:
+        for editor in list(editors):
+            editor.commit()
+
+    def _attrs_edited(self, page: _LayerPage) -> None:
+        if self._annotation is None or self._annotation.layer != page.layer.id:
+            return  # a hidden page's editor (e.g. a commit racing a switch): nothing to save to
+        attrs = page.attrs()
+        problems = self.codebook.attr_problems(page.layer.id, attrs)
+        if problems:
+            self.problem.setText("⚠ لم يُحفظ / Not saved:\n" + "\n".join(_isolate(p) for p in problems))
+            self.problem.show()
+            return
+        self.problem.hide()
+        self.attrsEdited.emit(self._annotation.id, attrs)
+
+    def _links_edited(self, kind: str, ids: list[str]) -> None:
+        if self._annotation is not None:
+            self.linkTargetsEdited.emit(self._annotation.id, kind, ids)

@@ -1,0 +1,398 @@
+"""The coder's main window: document list, article view, coding form and annotations table.
+
+A thin face over :class:`annotator.session.CodingSession`: every edit goes through the session
+(which commits it at once), and the widgets are refreshed from the session's mirror.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QToolBar, QVBoxLayout,
+                               QWidget)
+
+from annotator.model import Annotation
+from annotator.session import CodingSession
+from annotator.store import DatabaseWriteError, NotReadyError, Project, ProjectError
+from annotator.ui.annotations_table import AnnotationsTable
+from annotator.ui.article_view import ArticleView, snap_span
+from annotator.ui.coding_form import CodingForm
+from annotator.ui.document_list import DocumentList, DocumentListModel
+from annotator.ui.fonts import arabic_families
+
+RETRY_MS = 2000
+
+
+class MainWindow(QMainWindow):
+    """One coder on one project. ``session`` holds the edits; the window shows and drives them."""
+
+    def __init__(self, project: Project, coder: str, *, settings: QSettings | None = None):
+        super().__init__()
+        self.project = project
+        self.coder = coder
+        self.session = CodingSession(project, coder)
+        self.codebook = project.codebook
+        self.settings = settings or QSettings()
+        self._current: str | None = None  # the selected annotation id
+        self._selection: tuple[int, int] | None = None
+        self._last_layer = self.codebook.layers[0].id
+        self.setWindowTitle(f"annotator — {coder} — {project.path.name}")
+
+        self.documents = DocumentList(self)
+        self.article = ArticleView(self)
+        self.article.set_font_families(arabic_families())
+        self.form = CodingForm(self.codebook, self)
+        self.table = AnnotationsTable(self.codebook, self)
+        self.title = QLabel(self)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # titles are data, never markup
+        self.title.setStyleSheet("font-size: 16pt; font-weight: bold; padding: 4px;")
+        self.title.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+
+        center = QWidget(self)
+        column = QVBoxLayout(center)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.title)
+        self.center_split = QSplitter(Qt.Orientation.Vertical, center)
+        self.center_split.addWidget(self.article)
+        self.center_split.addWidget(self.table)
+        self.center_split.setStretchFactor(0, 4)
+        self.center_split.setStretchFactor(1, 1)
+        column.addWidget(self.center_split)
+        self.main_split = QSplitter(Qt.Orientation.Horizontal, self)
+        self.main_split.addWidget(self.documents)
+        self.main_split.addWidget(center)
+        self.main_split.addWidget(self.form)
+        self.main_split.setSizes([260, 760, 380])
+        self.setCentralWidget(self.main_split)
+
+        self.progress = QLabel(self)
+        self.save_state = QLabel(self)
+        self.statusBar().addPermanentWidget(self.save_state)
+        self.statusBar().addPermanentWidget(self.progress)
+        self._retry = QTimer(self)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self._flush)
+
+        self._build_actions()
+        self._connect()
+        self._load_documents()
+        self._restore()
+
+    # -- construction ------------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        bar = QToolBar("Layers", self)
+        bar.setObjectName("layers")
+        self.addToolBar(bar)
+        self.layer_actions: dict[str, QAction] = {}
+        for number, layer in enumerate(self.codebook.layers, start=1):
+            keys = [QKeySequence(str(number))] + ([QKeySequence(layer.key)] if layer.key else [])
+            action = QAction(f"{number} {layer.label.en} · {layer.label.ar}", self)
+            action.setShortcuts(keys)
+            action.setToolTip(f"Tag the selection as {layer.label.en} ({', '.join(k.toString() for k in keys)})")
+            action.triggered.connect(lambda _=False, lid=layer.id: self.tag_selection(lid))
+            bar.addAction(action)
+            self.layer_actions[layer.id] = action
+        bar.addSeparator()
+        self.snap_action = self._action(bar, "Snap to words", "W", None, checkable=True)
+        self.snap_action.setChecked(True)
+        self.edges_action = self._action(bar, "Edges from selection", "E", self.edges_from_selection)
+        self.delete_action = self._action(bar, "Delete span", QKeySequence.StandardKey.Delete, self.delete_current)
+        bar.addSeparator()
+        self.undo_action = self._action(bar, "Undo", QKeySequence.StandardKey.Undo, self.undo)
+        self.redo_action = self._action(bar, "Redo", "Ctrl+Shift+Z", self.redo)
+        bar.addSeparator()
+        self.done_action = self._action(bar, "Mark done", "Ctrl+Return", self.mark_done)
+        self.skip_action = self._action(bar, "Skip", "Ctrl+Shift+K", self.skip_document)
+        self.next_action = self._action(bar, "Next unfinished", "Ctrl+N", self.next_unfinished)
+        # Single-key shortcuts stay out of the way while typing: line edits claim printable keys
+        # through Qt's ShortcutOverride before any window shortcut sees them.
+
+    def _action(self, bar: QToolBar, text: str, key: Any, slot: Any, *, checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(key) if not isinstance(key, QKeySequence) else key)
+        action.setToolTip(f"{text} ({action.shortcut().toString()})")
+        action.setCheckable(checkable)
+        if slot is not None:
+            action.triggered.connect(slot)
+        bar.addAction(action)
+        return action
+
+    def _connect(self) -> None:
+        self.documents.view.selectionModel().currentRowChanged.connect(self._document_chosen)
+        self.article.selectionChangedSpan.connect(self._selection_changed)
+        self.article.annotationClicked.connect(self.select_annotation)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda index, _prev: self.select_annotation(self.table.current_id()) if index.isValid() else None)
+        self.form.attrsEdited.connect(lambda ann_id, attrs: self._edit(self.session.update, ann_id, attrs=attrs))
+        self.form.linkTargetsEdited.connect(lambda ann_id, kind, ids: self._edit(self.session.set_links, ann_id, kind, ids))
+        self.form.labelEdited.connect(lambda field, value: self._edit(self.session.set_label, field, value))
+
+    # -- documents -----------------------------------------------------------------------------------
+
+    def _load_documents(self) -> None:
+        assignments = self.project.assignments(self.coder)
+        titles = self.project.document_titles(a.document_id for a in assignments)
+        self.documents.model.set_rows([(a.document_id, titles[a.document_id], a.status) for a in assignments])
+        self._update_progress()
+
+    def _document_chosen(self, index: Any, _previous: Any = None) -> None:
+        document_id = index.data(DocumentListModel.DocumentRole) if index.isValid() else None
+        if document_id and (self.session.document is None or self.session.document.id != document_id):
+            self.open_document(document_id)
+
+    def open_document(self, document_id: str) -> bool:
+        self.form.commit()  # a typed value not yet confirmed belongs to the document being left
+        try:
+            document = self.session.open(document_id)
+        except ProjectError as exc:
+            self._problem(str(exc))
+            if self.session.document is not None:
+                self.documents.select(self.session.document.id)
+            return False
+        self._current = None
+        self._selection = None
+        self.title.setText(document.title)
+        self.article.set_document(document.text, self.session.annotations, self.codebook.layers)
+        self.documents.select(document_id)
+        self._refresh()
+        self.settings.setValue(self._key("document"), document_id)
+        return True
+
+    def next_unfinished(self) -> None:
+        self.form.commit()
+        statuses = self.documents.model.statuses()
+        current = self.session.document.id if self.session.document else None
+        ids = [d for d, _ in statuses]
+        start = ids.index(current) + 1 if current in ids else 0
+        for document_id, status in statuses[start:] + statuses[:start]:
+            if status in ("todo", "in_progress") and document_id != current:
+                self.open_document(document_id)
+                return
+        self.statusBar().showMessage("No unfinished documents left · لا توجد مستندات متبقية", 5000)
+
+    def mark_done(self) -> None:
+        self.form.commit()
+        document = self.session.document
+        if document is None or not self._flush():
+            return
+        try:
+            self.project.mark_done(self.coder, document.id)
+        except NotReadyError as exc:
+            self.form.set_missing(exc.problems)
+            self.statusBar().showMessage(f"Not done yet: {len(exc.problems)} items missing (see the form)", 8000)
+            return
+        except ProjectError as exc:
+            self._problem(str(exc))
+            return
+        self.form.set_missing([])
+        self.documents.model.set_status(document.id, "done")
+        self._update_progress()
+        self.next_unfinished()
+
+    def skip_document(self) -> None:
+        self.form.commit()
+        document = self.session.document
+        if document is None:
+            return
+        try:
+            self.project.set_status(self.coder, document.id, "skipped")
+        except ProjectError as exc:
+            self._problem(str(exc))
+            return
+        self.documents.model.set_status(document.id, "skipped")
+        self._update_progress()
+        self.next_unfinished()
+
+    # -- spans ---------------------------------------------------------------------------------------
+
+    def _selection_changed(self, start: int, end: int) -> None:
+        self._selection = (start, end) if end > start else None
+
+    def _selected_span(self) -> tuple[int, int] | None:
+        if self._selection is None or self.session.document is None:
+            return None
+        start, end = self._selection
+        if self.snap_action.isChecked():
+            start, end = snap_span(self.session.document.text, start, end)
+        return (start, end) if end > start else None
+
+    def tag_selection(self, layer: str) -> None:
+        span = self._selected_span()
+        if span is None:
+            self.statusBar().showMessage("Select text first, then press a layer key · حدّد نصاً أولاً", 4000)
+            return
+        self._last_layer = layer
+        self.settings.setValue(self._key("layer"), layer)
+        ann = self._edit(self.session.create, layer, *span)
+        if ann is not None:
+            self._selection = None
+            self.select_annotation(ann.id)
+            self.form.focus_first_empty_required()
+
+    def edges_from_selection(self) -> None:
+        span = self._selected_span()
+        if self._current is None or span is None:
+            self.statusBar().showMessage("Select a span, then new text, then press E", 4000)
+            return
+        self._edit(self.session.update, self._current, start=span[0], end=span[1])
+
+    def delete_current(self) -> None:
+        if self._current is not None:
+            gone = self._current
+            self._current = None
+            if self._edit(self.session.delete, gone) is None and self.session.document is not None:
+                self._refresh()
+
+    def select_annotation(self, annotation_id: str | None) -> None:
+        if annotation_id == self._current:
+            return
+        self._current = annotation_id
+        self.article.set_current(annotation_id)
+        self.table.select(annotation_id)
+        self._show_form()
+
+    # -- editing -------------------------------------------------------------------------------------
+
+    def _edit(self, method: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run one session edit; show refusals in plain words; refresh the widgets."""
+        try:
+            result = method(*args, **kwargs)
+        except DatabaseWriteError as exc:
+            self._problem(str(exc))
+            return None
+        except (ProjectError, KeyError, ValueError) as exc:
+            self.statusBar().showMessage(f"Not changed: {exc}", 8000)
+            QApplication.beep()
+            self._show_form()
+            return None
+        self._refresh()
+        return result if result is not None else True
+
+    def undo(self) -> None:
+        self._history(self.session.undo)
+
+    def redo(self) -> None:
+        self._history(self.session.redo)
+
+    def _history(self, step: Any) -> None:
+        self.form.commit()
+        before = self.session.document.id if self.session.document else None
+        try:
+            document_id = step()
+        except ProjectError as exc:
+            self._problem(str(exc))
+            return
+        if document_id is None:
+            return
+        if document_id != before:
+            document = self.session.document
+            self.title.setText(document.title)
+            self.article.set_document(document.text, self.session.annotations, self.codebook.layers)
+            self.documents.select(document_id)
+        if self._current is not None and all(a.id != self._current for a in self.session.annotations):
+            self._current = None
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Show the session's state: highlights, table, form, undo texts, save state."""
+        annotations = self.session.annotations
+        self.article.set_annotations(annotations)
+        self.article.set_current(self._current)
+        self.table.source.set_annotations(annotations)
+        self.table.select(self._current)
+        self._show_form()
+        self.form.show_labels(self.session.labels)
+        self.undo_action.setEnabled(self.session.can_undo())
+        self.redo_action.setEnabled(self.session.can_redo())
+        self.undo_action.setToolTip(f"Undo {self.session.undo_text()} (Ctrl+Z)")
+        self.redo_action.setToolTip(f"Redo {self.session.redo_text()} (Ctrl+Shift+Z)")
+        if self.session.document is not None:
+            status = self.project.assignment(self.coder, self.session.document.id).status \
+                if self.session.saved else None
+            if status:
+                self.documents.model.set_status(self.session.document.id, status)
+        self._show_save_state()
+        self._update_progress()
+
+    def _show_form(self) -> None:
+        current: Annotation | None = None
+        if self._current is not None:
+            current = next((a for a in self.session.annotations if a.id == self._current), None)
+        others = [a for a in self.session.annotations if current is None or a.id != current.id]
+        self.form.show_annotation(current, others, self.session.links)
+
+    def _flush(self) -> bool:
+        saved = self.session.flush()
+        self._show_save_state()
+        return saved
+
+    def _show_save_state(self) -> None:
+        if self.session.saved:
+            self._retry.stop()
+            self.save_state.setStyleSheet("color: #1b7f3b;")
+            self.save_state.setText(f"Saved {time.strftime('%H:%M:%S')} · حُفظ")
+        else:
+            self._retry.start()
+            self.save_state.setStyleSheet("color: white; background: #b00020; padding: 2px 6px;")
+            self.save_state.setText(f"NOT SAVED ({len(self.session.pending)} edits) — retrying · لم يُحفظ")
+            self.save_state.setToolTip(self.session.last_error or "")
+
+    def _update_progress(self) -> None:
+        statuses = [s for _, s in self.documents.model.statuses()]
+        done = sum(s == "done" for s in statuses)
+        self.progress.setText(f"{done} of {len(statuses)} done · أُنجز {done} من {len(statuses)}")
+
+    def _problem(self, message: str) -> None:
+        self._show_save_state()
+        self.statusBar().showMessage(message, 15000)
+        QMessageBox.warning(self, "annotator", message)
+
+    # -- state across runs ---------------------------------------------------------------------------
+
+    def _key(self, name: str) -> str:
+        return f"projects/{self.project.path.resolve()}/{self.coder}/{name}"
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 860)
+        for split, name in ((self.main_split, "window/main_split"), (self.center_split, "window/center_split")):
+            state = self.settings.value(name)
+            if isinstance(state, QByteArray):
+                split.restoreState(state)
+        layer = self.settings.value(self._key("layer"))
+        if isinstance(layer, str) and self.codebook.has_layer(layer):
+            self._last_layer = layer
+        wanted = self.settings.value(self._key("document"))
+        ids = [d for d, _ in self.documents.model.statuses()]
+        if ids:
+            self.open_document(wanted if wanted in ids else ids[0])
+            scroll = self.settings.value(self._key("scroll"))
+            if scroll is not None:
+                QTimer.singleShot(0, lambda: self.article.verticalScrollBar().setValue(int(scroll)))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.form.commit()
+        if not self.session.flush():
+            answer = QMessageBox.question(
+                self, "annotator",
+                f"{len(self.session.pending)} edits could not be saved yet ({self.session.last_error}).\n"
+                "Keep the window open and retry? Choosing No closes the window and loses them.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+            if answer == QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.session.record_time()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/main_split", self.main_split.saveState())
+        self.settings.setValue("window/center_split", self.center_split.saveState())
+        self.settings.setValue(self._key("scroll"), self.article.verticalScrollBar().value())
+        self.settings.sync()
+        event.accept()
