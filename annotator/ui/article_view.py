@@ -32,6 +32,7 @@ HIGHLIGHT_ALPHA = 70   # translucent, so overlapping spans blend instead of hidi
 CURRENT_ALPHA = 140
 FIND_COLOR = "#FFE45C"  # yellow: none of the layer colours (Okabe-Ito) is close to it
 TOOLTIP_ATTRS = 3
+LINE_HEIGHT_PERCENT = 125  # Noto Sans Arabic is tall already; more reads as double spacing
 
 UNDERLINE_STYLES = {
     "solid": QTextCharFormat.UnderlineStyle.SingleUnderline,
@@ -246,7 +247,7 @@ class ArticleView(QTextEdit):
         # AlignAbsolute: a plain AlignRight would be mirrored to the left in a right-to-left block.
         block.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
         block.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
-        block.setLineHeight(125, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        block.setLineHeight(LINE_HEIGHT_PERCENT, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         block.setBottomMargin(8)
         cursor = QTextCursor(self.document())
         cursor.select(QTextCursor.SelectionType.Document)

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QToolTip
 
 from annotator.codebook import Codebook
 from annotator.model import Annotation
-from annotator.ui.article_view import DEFAULT_POINT_SIZE, HIGHLIGHT_ALPHA, ArticleView, snap_span
+from annotator.ui.article_view import (DEFAULT_POINT_SIZE, HIGHLIGHT_ALPHA, LINE_HEIGHT_PERCENT, ArticleView,
+                                       snap_span)
 from annotator.ui.offsets import OffsetMap
 
 # An emoji (two UTF-16 units), tashkeel, tatweel and a second paragraph before the later spans.
@@ -70,7 +71,7 @@ def test_arabic_is_laid_out_right_to_left_and_right_aligned(view: ArticleView) -
         assert block.blockFormat().alignment() & Qt.AlignmentFlag.AlignRight
         # Without AlignAbsolute, AlignRight in a right-to-left block would be mirrored to the left.
         assert block.blockFormat().alignment() & Qt.AlignmentFlag.AlignAbsolute
-        assert block.blockFormat().lineHeight() == 150
+        assert block.blockFormat().lineHeight() == LINE_HEIGHT_PERCENT
         block = block.next()
     # Geometry, not just flags: the first logical character starts at the right edge.
     first = view.cursorRect(QTextCursor(view.document()))
