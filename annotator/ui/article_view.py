@@ -191,6 +191,8 @@ class ArticleView(QTextEdit):
         self._text = ""
         self._map = OffsetMap("")
         self._layers: dict[str, Layer] = {}
+        self._formats: dict[str, QTextCharFormat] = {}
+        self._selection_cache: dict[tuple[int, int, str], QTextEdit.ExtraSelection] = {}
         self._annotations: list[Annotation] = []
         self._suggestions: list[tuple[str, int, int, str]] = []
         self._current: str | None = None
@@ -236,22 +238,27 @@ class ArticleView(QTextEdit):
         self._text = text
         self._map = OffsetMap(text)
         self._layers = {layer.id: layer for layer in layers}
+        self._formats = {}
+        self._selection_cache = {}
         self._current = None
         self._suggestions = []
         self._suggestion_selections = []
         self._current_selections = []
         self._hits, self._hit = [], -1
         self._cycle = None
-        self.setPlainText(text)
         block = QTextBlockFormat()
         # AlignAbsolute: a plain AlignRight would be mirrored to the left in a right-to-left block.
         block.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
         block.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
         block.setLineHeight(LINE_HEIGHT_PERCENT, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         block.setBottomMargin(8)
+        # Format first, then insert: every new block inherits the format, which is far cheaper
+        # than selecting the whole document and merging afterwards.
+        self.clear()
         cursor = QTextCursor(self.document())
-        cursor.select(QTextCursor.SelectionType.Document)
-        cursor.mergeBlockFormat(block)
+        cursor.setBlockFormat(block)
+        cursor.insertText(text)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
         self.set_annotations(annotations)
         if self._find_bar.isVisible():
             self.find(self._find_bar.edit.text())
@@ -261,10 +268,14 @@ class ArticleView(QTextEdit):
         self._annotations = list(annotations)
         # Outer spans first so that inner ones paint over them and keep their own underline.
         ordered = sorted(self._annotations, key=lambda a: a.start - a.end)
-        formats = {layer_id: _annotation_format(layer, HIGHLIGHT_ALPHA) for layer_id, layer in self._layers.items()}
-        fallback = _annotation_format(None, HIGHLIGHT_ALPHA)
-        self._annotation_selections = [self._selection(a.start, a.end, formats.get(a.layer, fallback))
-                                       for a in ordered]
+        # Unchanged spans keep their selection objects: one edit rebuilds one cursor, not hundreds.
+        cache, self._selection_cache = self._selection_cache, {}
+        for a in ordered:
+            key = (a.start, a.end, a.layer)
+            if key not in cache:
+                cache[key] = self._selection(a.start, a.end, self._layer_format(a.layer))
+            self._selection_cache[key] = cache[key]
+        self._annotation_selections = [self._selection_cache[(a.start, a.end, a.layer)] for a in ordered]
         self._cycle = None
         self._update_current()
 
@@ -478,6 +489,11 @@ class ArticleView(QTextEdit):
         selection.cursor = cursor
         selection.format = fmt
         return selection
+
+    def _layer_format(self, layer_id: str) -> QTextCharFormat:
+        if layer_id not in self._formats:
+            self._formats[layer_id] = _annotation_format(self._layers.get(layer_id), HIGHLIGHT_ALPHA)
+        return self._formats[layer_id]
 
     def _update_current(self) -> None:
         annotation = self._annotation(self._current)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QLabel, QListWidget, QListWidgetItem, QScrollArea,
                                QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
 
@@ -17,6 +17,7 @@ from annotator.codebook import Codebook, Label, Layer, LinkKind
 from annotator.model import Annotation, Link
 from annotator.ui.field_editors import (EMPTY_CHOICE, ComboBox, FieldEditor, TextEditor, form_label, make_editor,
                                        make_label)
+from annotator.ui.signals import blocked
 
 HINT = ("حدّد نصاً في المقال ثم اضغط مفتاح الطبقة لإنشاء وسم.\n"
         "Select text and press a layer key to create a span.")
@@ -99,13 +100,13 @@ class LinkEditor(QWidget):
             self._options = list(options)
             self._rebuild()
         if self.kind.multiple:
-            with QSignalBlocker(self.list):
+            with blocked(self.list):
                 for row in range(self.list.count()):
                     item = self.list.item(row)
                     checked = item.data(Qt.ItemDataRole.UserRole) in targets
                     item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         else:
-            with QSignalBlocker(self.combo):
+            with blocked(self.combo):
                 found = [i for t in targets if (i := self.combo.findData(t)) > 0]
                 self.combo.setCurrentIndex(found[0] if found else 0)
 
@@ -124,13 +125,13 @@ class LinkEditor(QWidget):
         self.empty.setVisible(not self._options)
         (self.list if self.kind.multiple else self.combo).setVisible(bool(self._options))
         if not self.kind.multiple:
-            with QSignalBlocker(self.combo):
+            with blocked(self.combo):
                 self.combo.clear()
                 self.combo.addItem(EMPTY_CHOICE, None)
                 for target_id, text in self._options:
                     self.combo.addItem(text, target_id)
             return
-        with QSignalBlocker(self.list):
+        with blocked(self.list):
             self.list.clear()
             for target_id, text in self._options:
                 item = QListWidgetItem(text, self.list)

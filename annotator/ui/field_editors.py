@@ -12,12 +12,13 @@ import html
 import re
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, QStringListModel, Qt, Signal
+from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QValidator, QWheelEvent
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QCompleter, QHBoxLayout, QLabel, QLineEdit,
                                QRadioButton, QVBoxLayout, QWidget)
 
 from annotator.codebook import Field, Label
+from annotator.ui.signals import blocked
 
 EMPTY_CHOICE = "—"
 REQUIRED_MARK = '<span style="color:#c62828">*</span>&nbsp;'  # leads: the first thing read in RTL
@@ -126,7 +127,7 @@ class ChoiceEditor(FieldEditor):
         return self.combo.currentData()
 
     def set_value(self, value: Any) -> None:
-        with QSignalBlocker(self.combo):
+        with blocked(self.combo):
             self.combo.setCurrentIndex(max(0, self.combo.findData(value)) if value is not None else 0)
 
 
@@ -151,7 +152,7 @@ class MultiChoiceEditor(FieldEditor):
 
     def set_value(self, value: Any) -> None:
         for value_id, box in self.boxes.items():
-            with QSignalBlocker(box):
+            with blocked(box):
                 box.setChecked(value_id in (value or ()))
 
 
@@ -182,13 +183,13 @@ class BooleanEditor(FieldEditor):
     def set_value(self, value: Any) -> None:
         self._answer = None if value is None else bool(value)
         if not self.field.required:
-            with QSignalBlocker(self.box):
+            with blocked(self.box):
                 self.box.setChecked(bool(value))
             return
         # An exclusive group cannot uncheck its last button; lift it while clearing.
         self._group.setExclusive(False)
         for answer, button in self.buttons.items():
-            with QSignalBlocker(button):
+            with blocked(button):
                 button.setChecked(self._answer is answer)
         self._group.setExclusive(True)
 
@@ -216,7 +217,7 @@ class _LineEditor(FieldEditor):
 
     def set_value(self, value: Any) -> None:
         self._value = value
-        with QSignalBlocker(self.edit):
+        with blocked(self.edit):
             self.edit.setText(self._format(value))
         self._show_error(None)
 

@@ -228,10 +228,8 @@ class MainWindow(QMainWindow):
             return
         self._last_layer = layer
         self.settings.setValue(self._key("layer"), layer)
-        ann = self._edit(self.session.create, layer, *span)
-        if ann is not None:
+        if self._edit(self.session.create, layer, *span, select_created=True) is not None:
             self._selection = None
-            self.select_annotation(ann.id)
             self.form.focus_first_empty_required()
 
     def edges_from_selection(self) -> None:
@@ -258,8 +256,11 @@ class MainWindow(QMainWindow):
 
     # -- editing -------------------------------------------------------------------------------------
 
-    def _edit(self, method: Any, *args: Any, **kwargs: Any) -> Any:
-        """Run one session edit; show refusals in plain words; refresh the widgets."""
+    def _edit(self, method: Any, *args: Any, select_created: bool = False, **kwargs: Any) -> Any:
+        """Run one session edit; show refusals in plain words; refresh the widgets once.
+
+        ``select_created``: the edit returns a new annotation, which becomes the current one.
+        """
         try:
             result = method(*args, **kwargs)
         except DatabaseWriteError as exc:
@@ -270,6 +271,8 @@ class MainWindow(QMainWindow):
             QApplication.beep()
             self._show_form()
             return None
+        if select_created:
+            self._current = result.id
         self._refresh()
         return result if result is not None else True
 

@@ -8,7 +8,10 @@ never shifts a span.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 class OffsetMap:
@@ -16,7 +19,7 @@ class OffsetMap:
 
     def __init__(self, text: str):
         # Code-point indices of astral characters: each adds one extra UTF-16 unit after it.
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+        self._astral = [m.start() for m in _ASTRAL.finditer(text)]
         # The same characters' UTF-16 positions (their first, high-surrogate unit).
         self._astral_qt = [i + k for k, i in enumerate(self._astral)]
         self.length = len(text)
