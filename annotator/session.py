@@ -122,7 +122,9 @@ class CodingSession:
 
     # -- edits -------------------------------------------------------------------------------------
 
-    def create(self, layer: str, start: int, end: int, attrs: dict[str, Any] | None = None) -> Annotation:
+    def create(self, layer: str, start: int, end: int, attrs: dict[str, Any] | None = None, *,
+               suggested_by: str | None = None) -> Annotation:
+        """Create a span; ``suggested_by`` names the accepted suggestion (logged with the edit)."""
         mirror = self._need_mirror()
         quote = check_span(mirror.document.text, start, end)
         if not self.codebook.has_layer(layer):
@@ -131,8 +133,11 @@ class CodingSession:
         self._check(layer, attrs)
         ann = Annotation(id=str(uuid.uuid4()), document_id=mirror.document.id, coder=self.coder, layer=layer,
                          start=start, end=end, quote=quote, attrs=attrs, created_at=_stamp(), updated_at=_stamp())
+        create = _create_op(ann)
+        if suggested_by:
+            create = Op(create.name, {**create.args, "suggested_by": suggested_by})
         self._do(Edit(mirror.document.id, f"create {layer} «{_short(quote)}»",
-                      [_create_op(ann)], [Op("delete_annotation", {"annotation_id": ann.id})]))
+                      [create], [Op("delete_annotation", {"annotation_id": ann.id})]))
         return ann
 
     def update(self, annotation_id: str, *, start: int | None = None, end: int | None = None,

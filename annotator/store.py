@@ -388,8 +388,12 @@ class Project:
     # -- annotations -----------------------------------------------------------------------------
 
     def create_annotation(self, coder: str, document_id: str, layer: str, start: int, end: int,
-                          attrs: dict[str, Any] | None = None, *, id: str | None = None) -> Annotation:
-        """Create a span; ``start``/``end`` are code points. ``id`` lets undo restore a deleted span."""
+                          attrs: dict[str, Any] | None = None, *, id: str | None = None,
+                          suggested_by: str | None = None) -> Annotation:
+        """Create a span; ``start``/``end`` are code points. ``id`` lets undo restore a deleted span.
+
+        ``suggested_by``: the coder accepted a suggestion (its reason is kept in the change log).
+        """
         coder_id = self._coder_id(coder)
         text = self.document(document_id).text
         quote = check_span(text, start, end)
@@ -407,7 +411,10 @@ class Project:
                 "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [ann.id, document_id, coder_id, layer, start, end, quote, _json(attrs), now, now])
             self._touch(coder_id, document_id)
-            self._log(coder_id, document_id, "create_annotation", _annotation_payload(ann))
+            payload = _annotation_payload(ann)
+            if suggested_by:
+                payload["suggested_by"] = suggested_by
+            self._log(coder_id, document_id, "create_annotation", payload)
         return ann
 
     def update_annotation(self, coder: str, annotation_id: str, *, start: int | None = None,
@@ -479,6 +486,23 @@ class Project:
         if owner != coder:
             raise NotOwnerError(f"{what} belongs to {owner!r}; {coder!r} may change only their own work")
         return coder_id
+
+    def dismiss_suggestion(self, coder: str, document_id: str, suggestion_id: str, reason: str = "") -> None:
+        """Record that a coder dismissed a suggestion, so it is not offered again."""
+        coder_id = self._coder_id(coder)
+        with self._write():
+            self._log(coder_id, document_id, "dismiss_suggestion", {"id": suggestion_id, "reason": reason})
+
+    def dismissed_suggestions(self, coder: str, document_id: str) -> set[str]:
+        rows = self.db.execute("SELECT payload FROM changes WHERE action = 'dismiss_suggestion' "
+                               "AND coder_id = ? AND document_id = ?", [self._coder_id(coder), document_id])
+        return {json.loads(payload)["id"] for (payload,) in rows}
+
+    def coders_of(self, document_id: str) -> list[str]:
+        """The coders a document is assigned to (two or more: it is in the reliability sample)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT k.name FROM assignments a JOIN coders k ON k.id = a.coder_id WHERE a.document_id = ? "
+            "ORDER BY k.id", [document_id])]
 
     # -- links -----------------------------------------------------------------------------------
 

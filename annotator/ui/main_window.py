@@ -14,9 +14,12 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QToolBar, QVBoxLayout,
                                QWidget)
 
+from annotator.arabic import parse_count
+from annotator.gazetteer import Gazetteer
 from annotator.model import Annotation
 from annotator.session import CodingSession
 from annotator.store import DatabaseWriteError, NotReadyError, Project, ProjectError
+from annotator.suggest import Suggester, Suggestion, count_attrs
 from annotator.ui.annotations_table import AnnotationsTable
 from annotator.ui.article_view import ArticleView, snap_span
 from annotator.ui.coding_form import CodingForm
@@ -39,12 +42,23 @@ class MainWindow(QMainWindow):
         self._current: str | None = None  # the selected annotation id
         self._selection: tuple[int, int] | None = None
         self._last_layer = self.codebook.layers[0].id
+        self._suggestions: list[Suggestion] = []
+        self._suggestion: str | None = None  # the suggestion the coder is looking at
+        self._suggestions_wanted: dict[str, bool] = {}  # per document, when the coder toggled
         self.setWindowTitle(f"annotator — {coder} — {project.path.name}")
 
         self.documents = DocumentList(self)
         self.article = ArticleView(self)
         self.article.set_font_families(arabic_families())
         self.form = CodingForm(self.codebook, self)
+        try:
+            self.gazetteer: Gazetteer | None = Gazetteer.load()
+        except (OSError, ValueError) as exc:  # a broken actors.yaml costs autocomplete, not the window
+            self.gazetteer = None
+            self.statusBar().showMessage(f"Actor list not loaded: {exc}", 15000)
+        self.suggester = Suggester(self.gazetteer) if self.gazetteer else None
+        if self.gazetteer:
+            self.form.set_actor_completions(sorted({a.name_en for a in self.gazetteer.actors}))
         self.table = AnnotationsTable(self.codebook, self)
         self.title = QLabel(self)
         self.title.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -109,6 +123,18 @@ class MainWindow(QMainWindow):
         self.done_action = self._action(bar, "Mark done", "Ctrl+Return", self.mark_done)
         self.skip_action = self._action(bar, "Skip", "Ctrl+Shift+K", self.skip_document)
         self.next_action = self._action(bar, "Next unfinished", "Ctrl+N", self.next_unfinished)
+        bar.addSeparator()
+        self.suggest_action = self._action(bar, "Suggestions", "Ctrl+G", self._toggle_suggestions, checkable=True)
+        self.suggest_action.setEnabled(self.suggester is not None)
+        # These keys belong to the article: in the form, Return and Backspace must edit fields.
+        for text, key, slot in (("Accept suggestion", "Return", self.accept_suggestion),
+                                ("Dismiss suggestion", "Backspace", self.dismiss_suggestion),
+                                ("Next suggestion", "F2", self.next_suggestion)):
+            action = QAction(text, self.article)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.article.addAction(action)
         # Single-key shortcuts stay out of the way while typing: line edits claim printable keys
         # through Qt's ShortcutOverride before any window shortcut sees them.
 
@@ -126,6 +152,7 @@ class MainWindow(QMainWindow):
         self.documents.view.selectionModel().currentRowChanged.connect(self._document_chosen)
         self.article.selectionChangedSpan.connect(self._selection_changed)
         self.article.annotationClicked.connect(self.select_annotation)
+        self.article.suggestionClicked.connect(self._suggestion_chosen)
         self.table.selectionModel().currentRowChanged.connect(
             lambda index, _prev: self.select_annotation(self.table.current_id()) if index.isValid() else None)
         self.form.attrsEdited.connect(lambda ann_id, attrs: self._edit(self.session.update, ann_id, attrs=attrs))
@@ -156,6 +183,8 @@ class MainWindow(QMainWindow):
             return False
         self._current = None
         self._selection = None
+        self._suggestion = None
+        self._load_suggestions()
         self.title.setText(document.title)
         self.article.set_document(document.text, self.session.annotations, self.codebook.layers)
         self.documents.select(document_id)
@@ -228,9 +257,26 @@ class MainWindow(QMainWindow):
             return
         self._last_layer = layer
         self.settings.setValue(self._key("layer"), layer)
-        if self._edit(self.session.create, layer, *span, select_created=True) is not None:
+        ann = self._edit(self.session.create, layer, *span, select_created=True)
+        if ann is not None:
             self._selection = None
+            self._propose(ann)
             self.form.focus_first_empty_required()
+
+    def _propose(self, ann: Annotation) -> None:
+        """Pre-fill the form from the span's text; stored only with the coder's next edit of it."""
+        proposal: dict[str, Any] = {}
+        if ann.layer == "casualty" and (estimate := parse_count(ann.quote)) is not None:
+            proposal = count_attrs(estimate)
+        elif ann.layer == "actor" and self.gazetteer and (actor := self.gazetteer.lookup(ann.quote)):
+            proposal = {"name": actor.name_en, "actor_type": actor.acled_type}
+        layer = self.codebook.layer(ann.layer)
+        proposal = {k: v for k, v in proposal.items() if layer.field(k) is not None}
+        if proposal:
+            self.form.prefill(proposal)
+            shown = ", ".join(f"{k} {v}" for k, v in proposal.items())
+            self.statusBar().showMessage(f"Proposed from the text: {shown} — kept with your next edit of this "
+                                         "span; change what is wrong · مقترح من النص", 10000)
 
     def edges_from_selection(self) -> None:
         span = self._selected_span()
@@ -253,6 +299,73 @@ class MainWindow(QMainWindow):
         self.article.set_current(annotation_id)
         self.table.select(annotation_id)
         self._show_form()
+
+    # -- suggestions -----------------------------------------------------------------------------------
+
+    def _load_suggestions(self) -> None:
+        document = self.session.document
+        self._suggestions = []
+        in_sample = len(self.project.coders_of(document.id)) >= 2
+        # Off by default in the reliability sample: suggestions would anchor the coders compared.
+        wanted = self._suggestions_wanted.get(document.id, not in_sample)
+        self.suggest_action.setChecked(wanted and self.suggester is not None)
+        if wanted and self.suggester is not None:
+            dismissed = self.project.dismissed_suggestions(self.coder, document.id)
+            self._suggestions = [x for x in self.suggester.suggest(document.text) if x.id not in dismissed]
+
+    def _open_suggestions(self) -> list[Suggestion]:
+        """Suggestions not yet taken: no own span of the same layer overlaps them."""
+        taken = [(a.layer, a.start, a.end) for a in self.session.annotations]
+        return [x for x in self._suggestions
+                if not any(layer == x.layer and start < x.end and x.start < end for layer, start, end in taken)]
+
+    def _toggle_suggestions(self) -> None:
+        if self.session.document is None:
+            return
+        self._suggestions_wanted[self.session.document.id] = self.suggest_action.isChecked()
+        self._suggestion = None
+        self._load_suggestions()
+        self._refresh()
+
+    def _suggestion_chosen(self, suggestion_id: str) -> None:
+        found = next((x for x in self._open_suggestions() if x.id == suggestion_id), None)
+        if found is None:
+            return
+        self._suggestion = found.id
+        self.article.select_span(found.start, found.end)
+        layer = self.codebook.layer(found.layer)
+        self.statusBar().showMessage(f"Suggested {layer.label.en} · {layer.label.ar} ({found.reason}) — "
+                                     "Return accepts, Backspace dismisses, F2 next", 10000)
+
+    def next_suggestion(self) -> None:
+        remaining = self._open_suggestions()
+        if not remaining:
+            self.statusBar().showMessage("No suggestions left · لا اقتراحات", 4000)
+            return
+        ids = [x.id for x in remaining]
+        at = ids.index(self._suggestion) + 1 if self._suggestion in ids else 0
+        self._suggestion_chosen(ids[at % len(ids)])
+
+    def accept_suggestion(self) -> None:
+        found = next((x for x in self._open_suggestions() if x.id == self._suggestion), None)
+        if found is None:
+            return
+        self._suggestion = None
+        self._edit(self.session.create, found.layer, found.start, found.end, found.attrs,
+                   suggested_by=found.reason, select_created=True)
+
+    def dismiss_suggestion(self) -> None:
+        found = next((x for x in self._open_suggestions() if x.id == self._suggestion), None)
+        if found is None or self.session.document is None:
+            return
+        try:
+            self.project.dismiss_suggestion(self.coder, self.session.document.id, found.id, found.reason)
+        except ProjectError as exc:
+            self._problem(str(exc))
+            return
+        self._suggestions = [x for x in self._suggestions if x.id != found.id]
+        self._suggestion = None
+        self._refresh()
 
     # -- editing -------------------------------------------------------------------------------------
 
@@ -304,6 +417,7 @@ class MainWindow(QMainWindow):
     def _refresh(self) -> None:
         """Show the session's state: highlights, table, form, undo texts, save state."""
         annotations = self.session.annotations
+        self.article.set_suggestions([(x.id, x.start, x.end, x.layer) for x in self._open_suggestions()])
         self.article.set_annotations(annotations)
         self.article.set_current(self._current)
         self.table.source.set_annotations(annotations)

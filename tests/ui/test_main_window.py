@@ -197,3 +197,40 @@ def test_a_refused_write_shows_not_saved_and_is_retried(qtbot, window: MainWindo
     qtbot.waitUntil(lambda: "Saved" in window.save_state.text() and "NOT" not in window.save_state.text(),
                     timeout=5000)
     assert stored(project) == [("actor", "قسد")]
+
+
+def test_a_new_casualty_span_proposes_its_count(qtbot, window: MainWindow, project: Project) -> None:
+    select(window, "١٢ مدنياً")
+    qtbot.keyClick(window.article, Qt.Key.Key_K)
+    casualty = project.annotations("hawama", "mona")[0]
+    assert casualty.attrs == {}  # proposed, not stored
+    assert window.form.editor("low", "casualty").value() == 12
+    assert window.form.editor("quantifier", "casualty").value() == "exact"
+    assert "Proposed from the text" in window.statusBar().currentMessage()
+
+
+def test_suggestions_are_accepted_or_dismissed_with_one_key(qtbot, window: MainWindow, project: Project) -> None:
+    assert window.suggest_action.isChecked()  # one coder only: not in the reliability sample
+    offered = {TEXT[x.start:x.end]: x for x in window._open_suggestions()}
+    assert "١٢ مدنياً" in offered and "قسد" in offered
+    assert project.annotations("hawama", "mona") == []  # a suggestion is not an annotation
+    window.article.setFocus()  # the click on the suggestion put focus in the article
+    window.article.suggestionClicked.emit(offered["١٢ مدنياً"].id)
+    qtbot.keyClick(window.article, Qt.Key.Key_Return)
+    [casualty] = project.annotations("hawama", "mona")
+    assert (casualty.quote, casualty.attrs["low"], casualty.attrs["outcome"]) == ("١٢ مدنياً", 12, "killed")
+    accepted = [c for c in project.changes(document_id="hawama") if c.action == "create_annotation"]
+    assert accepted[-1].payload["suggested_by"].startswith("count")
+    window.article.suggestionClicked.emit(offered["قسد"].id)
+    qtbot.keyClick(window.article, Qt.Key.Key_Backspace)
+    assert offered["قسد"].id in project.dismissed_suggestions("mona", "hawama")
+    assert all(x.id != offered["قسد"].id for x in window._open_suggestions())
+
+
+def test_suggestions_are_off_in_the_reliability_sample(qtbot, window: MainWindow, project: Project) -> None:
+    project.add_coder("omar")
+    project.assign(["second"], "omar")
+    window.open_document("second")
+    assert not window.suggest_action.isChecked() and window._open_suggestions() == []
+    window.suggest_action.trigger()
+    assert window._open_suggestions()  # the coder may still turn them on
