@@ -289,6 +289,8 @@ class ArticleView(QTextEdit):
 
     def set_suggestions(self, suggestions: list[tuple[str, int, int, str]]) -> None:
         """Show proposed spans ``(id, start, end, layer)`` with a dashed underline and no background."""
+        if list(suggestions) == self._suggestions:
+            return  # the window refreshes after every edit; most edits leave suggestions alone
         self._suggestions = list(suggestions)
         self._suggestion_selections = []
         for _id, start, end, layer_id in self._suggestions:

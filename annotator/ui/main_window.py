@@ -7,6 +7,7 @@ A thin face over :class:`annotator.session.CodingSession`: every edit goes throu
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -315,9 +316,22 @@ class MainWindow(QMainWindow):
 
     def _open_suggestions(self) -> list[Suggestion]:
         """Suggestions not yet taken: no own span of the same layer overlaps them."""
-        taken = [(a.layer, a.start, a.end) for a in self.session.annotations]
-        return [x for x in self._suggestions
-                if not any(layer == x.layer and start < x.end and x.start < end for layer, start, end in taken)]
+        if not self._suggestions:
+            return []
+        # Per layer: spans sorted by start, with the running maximum of their ends, so each
+        # suggestion is checked by one bisection instead of against every annotation.
+        taken: dict[str, tuple[list[int], list[int]]] = {}
+        for a in self.session.annotations:  # in text order
+            starts, max_ends = taken.setdefault(a.layer, ([], []))
+            starts.append(a.start)
+            max_ends.append(max(a.end, max_ends[-1]) if max_ends else a.end)
+
+        def free(x: Suggestion) -> bool:
+            starts, max_ends = taken.get(x.layer, ([], []))
+            i = bisect_left(starts, x.end)  # spans starting before the suggestion ends
+            return i == 0 or max_ends[i - 1] <= x.start
+
+        return [x for x in self._suggestions if free(x)]
 
     def _toggle_suggestions(self) -> None:
         if self.session.document is None:
