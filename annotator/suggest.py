@@ -90,10 +90,10 @@ class Suggester:
 
     def __init__(self, gazetteer: Gazetteer | None = None):
         self.gazetteer = gazetteer or Gazetteer.load()
-        cues = sorted(SOURCE_CUES, key=len, reverse=True)
-        self._harm_re = re.compile(r"(?<![\w])[وفبلك]?(" + "|".join(sorted(_OUTCOME, key=len, reverse=True))
-                                   + r")(?![\w])")
-        self._cue_re = re.compile(r"(?<![\w])(?:[وفبل]|ال)?(" + "|".join(map(re.escape, cues)) + r")(?![\w])")
+        # Both patterns run over the view's scan text, where every word follows a space: the
+        # engine jumps from space to space, and a trie-shaped alternation fails fast.
+        self._harm_re = re.compile(" [وفبلك]?(" + alternation(list(_OUTCOME)) + r")(?!\w)")
+        self._cue_re = re.compile(" (?:[وفبل]|ال)?(" + alternation(list(SOURCE_CUES)) + r")(?!\w)")
 
     def suggest(self, text: str) -> list[Suggestion]:
         """All suggestions in ``text``, in text order, at most one per layer and start."""
