@@ -40,7 +40,8 @@ def choose_coder(project: Project, settings: QSettings, wanted: str | None) -> s
     """The coder to work as: --coder, else the last one used here, else ask (and remember)."""
     coder = wanted or settings.value("coder")
     if not isinstance(coder, str) or not coder.strip():
-        names = project.coders()
+        # An empty first entry: a newcomer types their name instead of becoming someone else.
+        names = [""] + project.coders()
         coder, ok = QInputDialog.getItem(None, "annotator", "Your name (pick or type a new one) · اسمك:",
                                          names, 0, True)
         if not ok or not coder.strip():

@@ -32,7 +32,7 @@ HIGHLIGHT_ALPHA = 70   # translucent, so overlapping spans blend instead of hidi
 CURRENT_ALPHA = 140
 FIND_COLOR = "#FFE45C"  # yellow: none of the layer colours (Okabe-Ito) is close to it
 TOOLTIP_ATTRS = 3
-LINE_HEIGHT_PERCENT = 125  # Noto Sans Arabic is tall already; more reads as double spacing
+LINE_HEIGHT_PERCENT = 110  # Noto Sans Arabic's own leading is generous; more reads as double spacing
 
 UNDERLINE_STYLES = {
     "solid": QTextCharFormat.UnderlineStyle.SingleUnderline,

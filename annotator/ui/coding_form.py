@@ -251,6 +251,8 @@ class CodingForm(QWidget):
 
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
+        # Never sideways: in a right-to-left panel that hides the editors' leading edge.
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(content)
         outer = QVBoxLayout(self)

@@ -81,7 +81,8 @@ class MainWindow(QMainWindow):
         self.main_split.addWidget(self.documents)
         self.main_split.addWidget(center)
         self.main_split.addWidget(self.form)
-        self.main_split.setSizes([260, 760, 380])
+        self.form.setMinimumWidth(340)
+        self.main_split.setSizes([240, 760, 420])
         self.setCentralWidget(self.main_split)
 
         self.progress = QLabel(self)

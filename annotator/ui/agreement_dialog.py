@@ -1,0 +1,129 @@
+"""The agreement dialog: every alpha at a glance, and the full HTML report one click away.
+
+The summary is computed when the dialog opens, on the GUI thread: with 200 bootstrap resamples
+the sample project takes a fraction of a second (pattern-collapsed bootstrap, see
+annotator/agreement/patterns.py), so a worker thread would add complexity for nothing; a busy
+cursor covers the wait on larger projects.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QPushButton,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from annotator.agreement.chart import BAND_COLORS
+from annotator.agreement.reliability import agreement_summary
+from annotator.agreement.report import project_texts, render_html, write_html
+from annotator.agreement.results import AgreementSummary, Estimate
+from annotator.store import Project
+from annotator.ui.report_pdf import write_pdf
+
+N_BOOT = 200
+COLUMNS = ("Layer / field", "n", "alpha", "95% CI", "Band")
+
+
+class AgreementDialog(QDialog):
+    """All-coder alpha per span layer (alpha_U), attribute, document field and the actor sets."""
+
+    def __init__(self, project: Project, parent: QWidget | None = None, *, n_boot: int = N_BOOT):
+        super().__init__(parent)
+        self.project = project
+        self.setWindowTitle("Inter-annotator agreement")
+        self.resize(760, 560)
+        self.summary: AgreementSummary | None = None
+        self.report_path: Path | None = None
+
+        self.info = QLabel(self)
+        self.info.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.open_button = QPushButton("Open report", self)
+        self.open_button.clicked.connect(self.open_report)
+        self.pdf_button = QPushButton("Save PDF…", self)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.pdf_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.info)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self._compute(n_boot)
+
+    def _compute(self, n_boot: int) -> None:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.summary = agreement_summary(self.project, n_boot=n_boot)
+        except ValueError as exc:  # e.g. fewer than two coders: say so in the dialog
+            self.info.setText(f"No agreement to show: {exc}.")
+            self.open_button.setEnabled(False)
+            self.pdf_button.setEnabled(False)
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        s = self.summary
+        warnings = f"; {len(s.warnings)} warning(s) in the report" if s.warnings else ""
+        self.info.setText(f"{len(s.coders)} coders ({', '.join(s.coders)}), {len(s.documents)} documents coded "
+                          f"by two or more of them; {n_boot} bootstrap resamples{warnings}. "
+                          "Bands: reliable ≥ .800, tentative ≥ .667.")
+        self.open_button.setEnabled(bool(s.documents))
+        self.pdf_button.setEnabled(bool(s.documents))
+        for layer in s.layers:
+            self._add_row(f"{layer.label_en}: spans (alpha_U)", layer.unitizing)
+            for attribute in layer.attributes:
+                self._add_row(f"{layer.label_en}: {attribute.label_en}", attribute.overall)
+        for field in s.document_fields:
+            self._add_row(f"Document: {field.label_en}", field.overall)
+        if s.actor_sets:
+            self._add_row("Actors in the document (MASI)", s.actor_sets.overall)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+    def _add_row(self, name: str, est: Estimate) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        ci = "—" if math.isnan(est.low) else f"[{est.low:.3f}, {est.high:.3f}]"
+        value = "undefined" if math.isnan(est.value) else f"{est.value:.3f}"
+        cells = (name, str(est.n_units), value, ci, est.band)
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if column in (1, 2, 3):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if column == 4:
+                item.setBackground(QBrush(QColor(BAND_COLORS[est.band])))
+                item.setForeground(QBrush(QColor("white")))
+            if est.note:
+                item.setToolTip(est.note)
+            self.table.setItem(row, column, item)
+
+    def open_report(self) -> Path | None:
+        """Write the HTML report to a temporary file and open it in the default browser."""
+        if self.summary is None:
+            return None
+        folder = Path(tempfile.mkdtemp(prefix="annotator-agreement-"))
+        self.report_path = write_html(folder / "agreement.html", self.summary,
+                                      project_texts(self.project, self.summary), codebook=self.project.codebook,
+                                      source=str(self.project.path))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.report_path)))
+        return self.report_path
+
+    def save_pdf(self) -> Path | None:
+        """Ask where, then print the report to PDF (Qt shapes the Arabic)."""
+        if self.summary is None:
+            return None
+        name, _ = QFileDialog.getSaveFileName(self, "Save the agreement report", "agreement.pdf", "PDF (*.pdf)")
+        if not name:
+            return None
+        html = render_html(self.summary, project_texts(self.project, self.summary), codebook=self.project.codebook,
+                           source=str(self.project.path))
+        return write_pdf(html, name)
