@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from annotator import __version__
+from annotator.agreement.command import make_command
 from annotator.codebook import Codebook, CodebookError
 from annotator.default_project import ensure_default_project
 from annotator.paths import data_dir
@@ -241,6 +242,9 @@ def validate_codebook(path: Path) -> None:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{path}: valid: {len(book.layers)} layers, {len(book.links)} link kinds, "
                f"{len(book.document_fields)} document fields")
+
+
+cli.add_command(make_command(open_project))
 
 
 def main() -> None:

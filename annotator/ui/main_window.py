@@ -128,6 +128,8 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         self.suggest_action = self._action(bar, "Suggestions", "Ctrl+G", self._toggle_suggestions, checkable=True)
         self.suggest_action.setEnabled(self.suggester is not None)
+        bar.addSeparator()
+        self.agreement_action = self._action(bar, "Agreement…", "Ctrl+Shift+A", self.show_agreement)
         # These keys belong to the article: in the form, Return and Backspace must edit fields.
         for text, key, slot in (("Accept suggestion", "Return", self.accept_suggestion),
                                 ("Dismiss suggestion", "Backspace", self.dismiss_suggestion),
@@ -301,6 +303,12 @@ class MainWindow(QMainWindow):
         self.article.set_current(annotation_id)
         self.table.select(annotation_id)
         self._show_form()
+
+    def show_agreement(self) -> None:
+        """The lead's view: agreement between the project's coders, with the full report a click away."""
+        from annotator.ui.agreement_dialog import AgreementDialog
+
+        AgreementDialog(self.project, self).exec()
 
     # -- suggestions -----------------------------------------------------------------------------------
 

@@ -234,3 +234,12 @@ def test_suggestions_are_off_in_the_reliability_sample(qtbot, window: MainWindow
     assert not window.suggest_action.isChecked() and window._open_suggestions() == []
     window.suggest_action.trigger()
     assert window._open_suggestions()  # the coder may still turn them on
+
+
+def test_the_agreement_dialog_opens_from_the_window(qtbot, window: MainWindow, monkeypatch) -> None:
+    from annotator.ui import agreement_dialog
+
+    shown = []
+    monkeypatch.setattr(agreement_dialog.AgreementDialog, "exec", lambda self: shown.append(self) or 0)
+    window.agreement_action.trigger()
+    assert len(shown) == 1 and shown[0].project is window.project

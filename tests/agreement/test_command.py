@@ -1,0 +1,89 @@
+"""The ``agreement`` command on the demo project: every format, options and errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from annotator.agreement.command import make_command, summary_path
+from annotator.store import Project
+
+
+@pytest.fixture
+def command() -> click.Command:
+    def open_project(path: Path | None) -> Project:
+        return Project.open(path, create=False)
+
+    return make_command(open_project)
+
+
+def run(command: click.Command, *args: str) -> str:
+    result = CliRunner().invoke(command, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_text_table(command, demo_path):
+    out = run(command, "-p", str(demo_path), "--boot", "50")
+    assert out.startswith("Inter-annotator agreement: 3 coders (demo-amal, demo-bilal, demo-chadi)")
+    for heading in ("ACTOR (actor)", "CLAIM (claim)", "CASUALTY (casualty)", "SOURCE (source)",
+                    "DOCUMENT FIELDS AND ACTORS", "WARNINGS", "UNMATCHED SPANS"):
+        assert heading in out
+    assert "variable" in out and "95% CI" in out and "demo-amal × demo-bilal" in out
+    # Not a terminal: Arabic stays in logical order, not shaped into presentation forms.
+    assert not any("\ufe70" <= ch <= "\ufeff" for ch in out)
+
+
+def test_json_parses(command, demo_path):
+    data = json.loads(run(command, "-p", str(demo_path), "--boot", "50", "--format", "json", "--seed", "3"),
+                      parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
+    assert data["seed"] == 3 and data["n_boot"] == 50
+    assert [layer["layer"] for layer in data["layers"]] == ["actor", "claim", "casualty", "source"]
+
+
+def test_csv_sections_on_stdout(command, demo_path):
+    out = run(command, "-p", str(demo_path), "--boot", "20", "--format", "csv", "--coders", "demo-amal,demo-bilal")
+    raw, summary = out.split("\n\n# summary\n")
+    assert raw.startswith("# reliability data\n")
+    rows = list(csv.reader(io.StringIO(raw.split("\n", 1)[1])))
+    assert rows[0] == ["variable", "unit", "demo-amal", "demo-bilal"]
+    assert all(len(r) == 4 for r in rows)
+    assert list(csv.reader(io.StringIO(summary)))[0][0] == "section"
+
+
+def test_csv_files(command, demo_path, tmp_path):
+    target = tmp_path / "iaa.csv"
+    run(command, "-p", str(demo_path), "--boot", "20", "--format", "csv", "-o", str(target), "--layer", "casualty")
+    assert summary_path(target) == tmp_path / "iaa-summary.csv"
+    rows = list(csv.reader(target.open(encoding="utf-8", newline="")))
+    assert rows[0] == ["variable", "unit", "demo-amal", "demo-bilal", "demo-chadi"]
+    assert {r[0] for r in rows[1:]} >= {"casualty.span", "casualty.outcome", "casualty.best"}
+    summary = list(csv.reader(summary_path(target).open(encoding="utf-8", newline="")))
+    assert {r[1] for r in summary[1:] if r[0] != "warning"} == {"casualty"}
+
+
+def test_html_file(command, demo_path, tmp_path):
+    target = tmp_path / "report.html"
+    run(command, "-p", str(demo_path), "--boot", "20", "--format", "html", "-o", str(target),
+        "--documents", "sample-01,sample-02", "--layer", "actor", "--layer", "document")
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and 'id="layer-actor"' in page and 'id="layer-claim"' not in page
+    assert 'id="doc-sample-01"' in page and 'id="doc-sample-03"' not in page
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--layer", "nope"], "unknown layer 'nope'"),
+    (["--coders", "demo-amal"], "at least two coders"),
+    (["--coders", "zed,demo-amal"], "no coder 'zed'"),
+    (["--documents", "nope"], "no document 'nope'"),
+    (["-o", "/nonexistent-folder/x.txt"], "No such file or directory"),
+])
+def test_errors_are_one_line(command, demo_path, args, message):
+    result = CliRunner().invoke(command, ["-p", str(demo_path), *args])
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
