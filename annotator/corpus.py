@@ -200,6 +200,16 @@ def _read_file(path: Path, txt_id: str, encoding: str | None) -> Iterator[Docume
 # --- formats ---------------------------------------------------------------------------------
 
 
+def _read_whole(path: Path, encoding: str | None) -> str | Rejection:
+    """A small file decoded whole, or the Rejection that says why it cannot be."""
+    try:
+        return decode_bytes(_read_bytes(path), encoding)
+    except OSError as exc:
+        return Rejection(str(path), None, _os_reason(exc))
+    except DecodeProblem as exc:
+        return Rejection(str(path), None, str(exc))
+
+
 def _read_txt(path: Path, doc_id: str, encoding: str | None) -> Iterator[Document | Rejection]:
     """First non-blank line is the title; the text is what follows, less its leading blank lines.
 
@@ -207,14 +217,11 @@ def _read_txt(path: Path, doc_id: str, encoding: str | None) -> Iterator[Documen
     because rejecting one-paragraph articles would surprise more than it protects.
     """
     where = str(path)
-    try:
-        text = normalize_text(decode_bytes(_read_bytes(path), encoding))
-    except OSError as exc:
-        yield Rejection(where, None, _os_reason(exc))
+    text = _read_whole(path, encoding)
+    if isinstance(text, Rejection):
+        yield text
         return
-    except DecodeProblem as exc:
-        yield Rejection(where, None, str(exc))
-        return
+    text = normalize_text(text)
     lines = text.split("\n")
     first = next(i for i, line in enumerate(lines) if line.strip())
     rest = first + 1
@@ -272,14 +279,11 @@ def _read_json(path: Path, encoding: str | None) -> Iterator[Document | Rejectio
     """One object, or an array of objects; the file is read whole, the array parsed item by item
     so each item gets its own line number and a bad item does not hide the good ones."""
     where = str(path)
-    try:
-        text = decode_bytes(_read_bytes(path), encoding).lstrip("\ufeff")
-    except OSError as exc:
-        yield Rejection(where, None, _os_reason(exc))
+    text = _read_whole(path, encoding)
+    if isinstance(text, Rejection):
+        yield text
         return
-    except DecodeProblem as exc:
-        yield Rejection(where, None, str(exc))
-        return
+    text = text.lstrip("\ufeff")
     decoder = json.JSONDecoder(strict=False)
     lines = _LineCounter(text)
     pos = _skip_space(text, 0)

@@ -14,7 +14,6 @@ run from the timings.
 
 from __future__ import annotations
 
-import platform
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from importlib.metadata import version
 import krippendorff
 import numpy as np
 
+from machine import describe  # benchmarks/machine.py: run from the repository root
 from annotator.agreement import bootstrap_alpha, krippendorff_alpha
 
 MB = 2**20
@@ -49,14 +49,6 @@ def with_missing(rng: np.random.Generator, data: np.ndarray, share: float) -> np
     data = data.astype(float)
     data[rng.random(data.shape) < share] = np.nan
     return data
-
-
-def cpu_model() -> str:
-    with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-        for line in cpuinfo:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return "unknown"
 
 
 def main() -> None:
@@ -88,8 +80,7 @@ def main() -> None:
         for level in ("nominal", "ordinal", "interval", "ratio")
     }
 
-    print(f"Machine: {platform.machine()}, {cpu_model()}; Python {platform.python_version()}, "
-          f"numpy {np.__version__}, krippendorff {version('krippendorff')}\n")
+    print(f"{describe()}; numpy {np.__version__}, krippendorff {version('krippendorff')}\n")
     print("| case | ours | krippendorff package | note |")
     print("| --- | ---: | ---: | --- |")
     print(f"| interval alpha, 3 x 10,000 counts ({distinct} distinct values, 10% missing) "

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import random
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import describe  # benchmarks/machine.py: run from the repository root
 
 WORDS = (
     "قال أعلن أكد نفى مسؤول مسؤولون وزير الوزارة الجيش القوات الشرطة مصدر مصادر عسكري أمني "
@@ -87,24 +88,13 @@ def run_child(code: str, *args: str) -> dict[str, float]:
     return json.loads(done.stdout)
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[10_000, 100_000], help="articles per run")
     parser.add_argument("--batch-size", type=int, default=500)
     args = parser.parse_args()
 
-    print(f"machine: {platform.machine()}, CPU: {cpu_model()}, Python {platform.python_version()}, "
-          f"SQLite {__import__('sqlite3').sqlite_version}")
+    print(describe())
     rows = []
     with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
         base = run_child(BASELINE, str(Path(tmp) / "baseline.db"))

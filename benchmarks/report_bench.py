@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import platform
 import random
 import sys
 import time
 from typing import Any
 
+from machine import describe  # benchmarks/machine.py: run from the repository root
 from annotator.agreement.reliability import summarize
 from annotator.codebook import Codebook, Field
 from annotator.model import Annotation
@@ -129,7 +129,7 @@ def main() -> None:
     elapsed = time.perf_counter() - t0
     n_alphas = sum(1 + len(v.pairs) for v in summary.variables())
     n_unmatched = sum(len(p.unmatched) for layer in summary.layers for p in layer.pairs)
-    print(f"machine: {platform.machine()}, Python {platform.python_version()}, {platform.system()}")
+    print(describe())
     print(f"study: {len(coders)} coders x {args.documents:,} documents, {len(annotations):,} annotations "
           f"(built in {built:.1f} s, not timed)")
     print(f"report data: {len(summary.layers)} alpha_U, {n_alphas} alphas with {args.boot:,} bootstrap "

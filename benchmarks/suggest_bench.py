@@ -10,11 +10,11 @@ articles of ~3 KB (the sample articles, each made unique so no cache helps), one
 
 from __future__ import annotations
 
-import platform
 import tempfile
 import time
 from pathlib import Path
 
+from machine import describe  # benchmarks/machine.py: run from the repository root
 from annotator.agreement import span_prf
 from annotator.demo import DEMO_CODERS, add_demo_coding
 from annotator.importer import import_paths
@@ -70,7 +70,7 @@ def speed(suggester: Suggester, n: int = 10_000, size_bytes: int = 3072) -> tupl
 
 def main() -> None:
     suggester = Suggester()
-    print(f"machine: {platform.machine()}, Python {platform.python_version()}\n")
+    print(f"{describe()}\n")
     print("| match | layer | precision | recall | F1 | coder spans | suggestions |\n|---|---|---:|---:|---:|---:|---:|")
     for match, layer, p, r, f, n_ref, n_pred in quality(suggester):
         print(f"| {match} | {layer} | {p:.3f} | {r:.3f} | {f:.3f} | {n_ref} | {n_pred} |")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import random
 import statistics
 import sys
@@ -25,6 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings  # noqa: E402
 
+from machine import describe  # benchmarks/machine.py: run from the repository root
 from annotator.model import Document  # noqa: E402
 from annotator.store import Project  # noqa: E402
 from annotator.ui.app import application  # noqa: E402
@@ -101,22 +101,11 @@ def main() -> None:
             results["next document"].append(timed(app, window.next_unfinished))
         window.close()
         project.close()
-    print(f"machine: {platform.machine()}, {_cpu()}, Python {platform.python_version()}, "
-          f"Qt platform {os.environ['QT_QPA_PLATFORM']}; {args.repeat} rounds, "
+    print(f"{describe()}, Qt platform {os.environ['QT_QPA_PLATFORM']}; {args.repeat} rounds, "
           "20,000-character articles with 300 annotations\n")
     print("| action | p50 ms | p95 ms | max ms |\n|---|---:|---:|---:|")
     for name, values in results.items():
         print(f"| {name} | {statistics.median(values):.1f} | {pct(values, 95):.1f} | {max(values):.1f} |")
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 if __name__ == "__main__":

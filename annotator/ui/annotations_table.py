@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from annotator.codebook import Codebook
 from annotator.model import Annotation
+from annotator.ui.table_model import HeaderedTableModel
 
 
 def key_attributes(codebook: Codebook, ann: Annotation, limit: int = 3) -> str:
@@ -33,7 +34,7 @@ def key_attributes(codebook: Codebook, ann: Annotation, limit: int = 3) -> str:
     return " · ".join(parts)
 
 
-class AnnotationsModel(QAbstractTableModel):
+class AnnotationsModel(HeaderedTableModel):
     """Columns: layer, quote, key attributes, start. ``IdRole`` gives the annotation id.
 
     Display values are computed once per annotation change, not per paint, and an edit that
@@ -96,17 +97,6 @@ class AnnotationsModel(QAbstractTableModel):
 
     def row_of(self, annotation_id: str) -> int | None:
         return self._index.get(annotation_id)
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 (Qt API)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         row, col = index.row(), index.column()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QTableView, QVBoxLayout, QWidget, QHeaderView
 
 from annotator.arabic import normalize_for_matching
+from annotator.ui.table_model import HeaderedTableModel
 
 STATUS_LABELS = {"todo": "To do · للإنجاز", "in_progress": "In progress · جارٍ",
                  "done": "Done · منجز", "skipped": "Skipped · متروك"}
@@ -22,7 +23,7 @@ class Row:
     search_key: str  # normalized title and id, so search ignores tashkeel and alef variants
 
 
-class DocumentListModel(QAbstractTableModel):
+class DocumentListModel(HeaderedTableModel):
     """Rows of (status, title) for one coder; ``DocumentRole`` gives the document id."""
 
     DocumentRole = Qt.ItemDataRole.UserRole + 1
@@ -52,17 +53,6 @@ class DocumentListModel(QAbstractTableModel):
 
     def statuses(self) -> list[tuple[str, str]]:
         return [(r.document_id, r.status) for r in self._rows]
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 (Qt API)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
