@@ -88,4 +88,4 @@ def test_every_command_is_documented_in_help_and_readme(runner: CliRunner) -> No
     readme = README.read_text(encoding="utf-8")
     for name, command in cli.commands.items():
         assert command.help, f"{name} has no help text"
-        assert f"annotator {name}" in readme, f"README does not mention `annotator {name}`"
+        assert f"`annotator {name}" in readme, f"README does not document `annotator {name}`"
