@@ -77,7 +77,11 @@ def has_demo_coding(project: Project) -> bool:
 
 
 def add_demo_coding(project: Project, path: str | Path | None = None) -> None:
-    """Add the demo coders, assign them every document and write their coding, marked done.
+    """Add the demo coders, assign each the documents they coded and write their coding, marked done.
+
+    Only coded documents are assigned: the reliability sample (documents given to two or more
+    coders) is then the demo's double-coded documents plus whatever a new coder shares with them,
+    and the rest of the sample corpus shows a newcomer what suggestions look like.
 
     Skips (and changes nothing) when the demo coders already have annotations. Raises
     :class:`DemoCodingError` before writing anything when the file does not fit the project.
@@ -89,10 +93,9 @@ def add_demo_coding(project: Project, path: str | Path | None = None) -> None:
     # removes a coder whose id the project has already looked up.
     for coder in DEMO_CODERS:
         project.add_coder(coder)
-    document_ids = project.document_ids()
     with project.db.atomic():
         for coder in DEMO_CODERS:
-            project.assign(document_ids, coder)
+            project.assign([c.document_id for c in plan if c.coder == coder], coder)
         for coding in plan:
             ids: dict[str, str] = {}
             for span in coding.spans:
