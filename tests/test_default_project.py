@@ -31,3 +31,13 @@ def test_a_new_coder_gets_every_sample_document(tmp_path: Path) -> None:
         join_project(project, "mona")
         assert len(project.assignments("mona")) == project.count_documents()
         assert {a.status for a in project.assignments("mona")} == {"todo"}
+
+
+def test_the_reliability_sample_is_what_the_demo_coders_coded(tmp_path: Path) -> None:
+    path = ensure_default_project(tmp_path / "p.db")
+    with Project.open(path) as project:
+        join_project(project, "mona")
+        coded = {a.document_id for a in project.annotations()}
+        shared = {d for d in project.document_ids() if len(project.coders_of(d)) >= 2}
+        assert shared == coded
+        assert set(project.document_ids()) - shared  # where a newcomer gets suggestions by default
