@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, lid=layer.id: self.tag_selection(lid))
             bar.addAction(action)
             self.layer_actions[layer.id] = action
+        self.repeat_action = self._action(bar, "Same layer again", "T", lambda: self.tag_selection(self._last_layer))
         bar.addSeparator()
         self.snap_action = self._action(bar, "Snap to words", "W", None, checkable=True)
         self.snap_action.setChecked(True)

@@ -243,3 +243,16 @@ def test_the_agreement_dialog_opens_from_the_window(qtbot, window: MainWindow, m
     monkeypatch.setattr(agreement_dialog.AgreementDialog, "exec", lambda self: shown.append(self) or 0)
     window.agreement_action.trigger()
     assert len(shown) == 1 and shown[0].project is window.project
+
+
+def test_t_repeats_the_last_layer_and_it_is_remembered(qtbot, window: MainWindow, project: Project,
+                                                       tmp_path: Path) -> None:
+    select(window, "قسد")
+    qtbot.keyClick(window.article, Qt.Key.Key_S)
+    select(window, "مصادر")
+    qtbot.keyClick(window.article, Qt.Key.Key_T)
+    assert stored(project) == [("source", "قسد"), ("source", "مصادر")]
+    window.close()
+    again = MainWindow(project, "mona", settings=window.settings)
+    qtbot.addWidget(again)
+    assert again._last_layer == "source"
