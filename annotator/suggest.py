@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.arabic import CountEstimate, alternation, find_counts, normalize_for_matching, normalize_view
 from annotator.gazetteer import Gazetteer
+from annotator.model import Annotation
 
 # Harm words (normalized: no tashkeel, alef folded, ة -> ه) and the outcome each implies.
 OUTCOME_WORDS: dict[str, tuple[str, ...]] = {
@@ -162,3 +164,23 @@ def _nearest_outcome(harms: list[tuple[int, int, str]], starts: list[int], start
             best = (distance, side, outcome)
         k -= 1
     return best[2] if best else None
+
+
+def untaken(suggestions: Sequence[Suggestion], annotations: Sequence[Annotation]) -> list[Suggestion]:
+    """The suggestions that no annotation of the same layer overlaps (annotations in text order).
+
+    Per layer, spans sorted by start with the running maximum of their ends: each suggestion is
+    checked by one bisection instead of against every annotation (the window calls this on every edit).
+    """
+    taken: dict[str, tuple[list[int], list[int]]] = {}
+    for a in annotations:
+        starts, max_ends = taken.setdefault(a.layer, ([], []))
+        starts.append(a.start)
+        max_ends.append(max(a.end, max_ends[-1]) if max_ends else a.end)
+
+    def free(x: Suggestion) -> bool:
+        starts, max_ends = taken.get(x.layer, ([], []))
+        i = bisect_left(starts, x.end)  # spans starting before the suggestion ends
+        return i == 0 or max_ends[i - 1] <= x.start
+
+    return [x for x in suggestions if free(x)]

@@ -51,3 +51,15 @@ def test_offsets_are_code_points_past_an_emoji(suggestions) -> None:
 def test_suggestions_are_in_text_order_and_repeatable(suggestions) -> None:
     assert [(s.start, s.end) for s in suggestions] == sorted((s.start, s.end) for s in suggestions)
     assert Suggester().suggest(TEXT) == suggestions
+
+
+def test_untaken_drops_suggestions_an_annotation_of_the_same_layer_overlaps(suggestions) -> None:
+    from annotator.model import Annotation
+    from annotator.suggest import untaken
+
+    start = TEXT.index("١٢")
+    covering = Annotation("a", "d", "mona", "casualty", start - 5, start + 2, TEXT[start - 5:start + 2])
+    other_layer = Annotation("b", "d", "mona", "actor", start, start + 2, TEXT[start:start + 2])
+    left = untaken(suggestions, [covering, other_layer])
+    assert all(not (x.layer == "casualty" and x.start == start) for x in left)
+    assert len(left) == len(suggestions) - 1

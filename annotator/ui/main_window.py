@@ -7,7 +7,6 @@ A thin face over :class:`annotator.session.CodingSession`: every edit goes throu
 from __future__ import annotations
 
 import time
-from bisect import bisect_left
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -20,7 +19,7 @@ from annotator.gazetteer import Gazetteer
 from annotator.model import Annotation
 from annotator.session import CodingSession
 from annotator.store import DatabaseWriteError, NotReadyError, Project, ProjectError
-from annotator.suggest import Suggester, Suggestion, count_attrs
+from annotator.suggest import Suggester, Suggestion, count_attrs, untaken
 from annotator.ui.annotations_table import AnnotationsTable
 from annotator.ui.article_view import ArticleView, snap_span
 from annotator.ui.coding_form import CodingForm
@@ -326,22 +325,7 @@ class MainWindow(QMainWindow):
 
     def _open_suggestions(self) -> list[Suggestion]:
         """Suggestions not yet taken: no own span of the same layer overlaps them."""
-        if not self._suggestions:
-            return []
-        # Per layer: spans sorted by start, with the running maximum of their ends, so each
-        # suggestion is checked by one bisection instead of against every annotation.
-        taken: dict[str, tuple[list[int], list[int]]] = {}
-        for a in self.session.annotations:  # in text order
-            starts, max_ends = taken.setdefault(a.layer, ([], []))
-            starts.append(a.start)
-            max_ends.append(max(a.end, max_ends[-1]) if max_ends else a.end)
-
-        def free(x: Suggestion) -> bool:
-            starts, max_ends = taken.get(x.layer, ([], []))
-            i = bisect_left(starts, x.end)  # spans starting before the suggestion ends
-            return i == 0 or max_ends[i - 1] <= x.start
-
-        return [x for x in self._suggestions if free(x)]
+        return untaken(self._suggestions, self.session.annotations)
 
     def _toggle_suggestions(self) -> None:
         if self.session.document is None:
