@@ -96,3 +96,57 @@ class Change:
     document_id: str | None
     action: str
     payload: dict[str, Any]
+
+
+# -- gold standard (adjudicated) records ---------------------------------------------------------
+# Decision kinds, shared by gold spans, links and document fields.
+GOLD_DECISIONS = ("unanimous", "majority", "chosen", "edited", "new", "rejected")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a gold item came from: the decision, the coders whose version it is (or who agreed),
+    the adjudicator who decided (None for automatic acceptance) and when."""
+
+    decision: str
+    source_coders: tuple[str, ...] = ()
+    adjudicator: str | None = None
+    decided_at: str | None = None
+
+
+@dataclass(frozen=True)
+class GoldAnnotation:
+    """An adjudicated span. Offsets are code points into the stored text, as for coders' spans.
+
+    A ``rejected`` gold annotation records that a candidate span is NOT gold (it resolves the
+    disagreement); exports leave rejected items out.
+    """
+
+    id: str
+    document_id: str
+    layer: str
+    start: int
+    end: int
+    quote: str
+    attrs: dict[str, Any]
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class GoldLink:
+    id: str
+    document_id: str
+    from_id: str  # gold annotation ids
+    to_id: str
+    kind: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class GoldLabel:
+    """An adjudicated document-level field."""
+
+    document_id: str
+    field: str
+    value: Any
+    provenance: Provenance
