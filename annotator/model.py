@@ -130,6 +130,9 @@ class GoldAnnotation:
     quote: str
     attrs: dict[str, Any]
     provenance: Provenance
+    # The coders' annotation ids this decision resolved (every version the adjudicator had
+    # before them), so that a coder's later edit of one of them can be flagged.
+    covers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ class GoldLink:
     to_id: str
     kind: str
     provenance: Provenance
+    covers: tuple[str, ...] = ()  # the coders' link ids this decision resolved
 
 
 @dataclass(frozen=True)

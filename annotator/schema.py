@@ -99,3 +99,65 @@ _INITIAL = [
     )""",
     "CREATE INDEX changes_document ON changes(document_id, coder_id)",
 ]
+
+
+@migrations()
+def m002_gold(db: Database) -> None:
+    for statement in _GOLD:
+        db.execute(statement)
+
+
+_DECISION = "decision TEXT NOT NULL CHECK (decision IN ('unanimous', 'majority', 'chosen', 'edited', 'new', 'rejected'))"
+
+# The adjudicated gold standard (docs/gold.md). Provenance on every row: the decision, the coders
+# whose version was taken or who agreed (JSON names), the adjudicator (NULL: automatic acceptance)
+# and when. ``covers`` lists the coders' annotation (or link) ids the decision resolved, so that a
+# coder's later edit of one of them is flagged instead of merged.
+_GOLD = [
+    f"""CREATE TABLE gold_annotations (
+        id TEXT PRIMARY KEY,
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        layer TEXT NOT NULL,
+        start INTEGER NOT NULL CHECK (start >= 0),
+        "end" INTEGER NOT NULL CHECK ("end" > start),
+        quote TEXT NOT NULL,
+        attrs TEXT NOT NULL DEFAULT '{{}}',
+        {_DECISION},
+        source_coders TEXT NOT NULL DEFAULT '[]',
+        covers TEXT NOT NULL DEFAULT '[]',
+        adjudicator_id INTEGER REFERENCES coders(id),
+        decided_at TEXT NOT NULL
+    )""",
+    'CREATE INDEX gold_annotations_document ON gold_annotations(document_id, start, "end")',
+    f"""CREATE TABLE gold_links (
+        id TEXT PRIMARY KEY,
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        from_id TEXT NOT NULL REFERENCES gold_annotations(id) ON DELETE CASCADE,
+        to_id TEXT NOT NULL REFERENCES gold_annotations(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        {_DECISION},
+        source_coders TEXT NOT NULL DEFAULT '[]',
+        covers TEXT NOT NULL DEFAULT '[]',
+        adjudicator_id INTEGER REFERENCES coders(id),
+        decided_at TEXT NOT NULL,
+        UNIQUE (from_id, to_id, kind)
+    )""",
+    "CREATE INDEX gold_links_document ON gold_links(document_id)",
+    "CREATE INDEX gold_links_to ON gold_links(to_id)",
+    f"""CREATE TABLE gold_labels (
+        document_id TEXT NOT NULL REFERENCES documents(id),
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        {_DECISION},
+        source_coders TEXT NOT NULL DEFAULT '[]',
+        adjudicator_id INTEGER REFERENCES coders(id),
+        decided_at TEXT NOT NULL,
+        PRIMARY KEY (document_id, field)
+    )""",
+    # A row means the adjudicator marked the document's gold done (reopening deletes it).
+    """CREATE TABLE gold_documents (
+        document_id TEXT PRIMARY KEY REFERENCES documents(id),
+        adjudicator_id INTEGER REFERENCES coders(id),
+        done_at TEXT NOT NULL
+    )""",
+]

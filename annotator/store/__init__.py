@@ -29,6 +29,7 @@ from sqlite_utils import Database
 from annotator.codebook import Codebook, CodebookError
 from annotator.model import Annotation, Assignment, Change, Document, Link
 from annotator.schema import migrations
+from annotator.store.gold import GoldEdit, GoldStore
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
 BUSY_TIMEOUT_S = 5.0
@@ -75,8 +76,11 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-class Project:
-    """An open project file. Use :meth:`open`; close it (or use ``with``) when done."""
+class Project(GoldStore):
+    """An open project file. Use :meth:`open`; close it (or use ``with``) when done.
+
+    The gold standard's tables are read and written through :class:`GoldStore`'s methods.
+    """
 
     def __init__(self, db: Database, path: Path, codebook: Codebook):
         self.db = db
@@ -160,6 +164,14 @@ class Project:
                 yield
         except sqlite3.DatabaseError as exc:
             raise DatabaseWriteError(_database_problem(self.path, exc)) from None
+
+    def data_version(self) -> int:
+        """A number that changes when another connection commits to the file (SQLite's
+        data_version), so a window can notice imports and assignments made elsewhere."""
+        try:
+            return self.db.execute("PRAGMA data_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise ProjectError(_database_problem(self.path, exc)) from None
 
     # -- settings --------------------------------------------------------------------------------
 
@@ -629,13 +641,14 @@ class Project:
     # -- integrity ---------------------------------------------------------------------------------
 
     def check(self) -> list[str]:
-        """Integrity problems: quotes that differ from the text, SQLite's own checks.
+        """Integrity problems: quotes (coders' and gold) that differ from the text, SQLite's own checks.
 
         SQLite's substr counts characters (code points), like the stored offsets.
         """
-        problems = [f"{row[0]}: annotation quote differs from the text at {row[1]}..{row[2]} in {row[3]}"
+        problems = [f"{row[0]}: {what} quote differs from the text at {row[1]}..{row[2]} in {row[3]}"
+                    for table, what in (("annotations", "annotation"), ("gold_annotations", "gold annotation"))
                     for row in self.db.execute(
-                        'SELECT a.id, a.start, a."end", a.document_id FROM annotations a JOIN documents d '
+                        f'SELECT a.id, a.start, a."end", a.document_id FROM {table} a JOIN documents d '
                         'ON d.id = a.document_id WHERE a."end" > length(d.text) '
                         'OR substr(d.text, a.start + 1, a."end" - a.start) != a.quote')]
         problems += [f"sqlite: {r[0]}" for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]

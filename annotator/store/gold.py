@@ -1,0 +1,368 @@
+"""Gold-standard persistence: the ``gold_*`` tables, read and written by :class:`Project`.
+
+Reading (what the exports and the adjudication view use)::
+
+    p.gold_annotations("sample-01")           # adjudicated spans, text order (rejected left out)
+    p.gold_links("sample-01")                 # links between gold spans
+    p.gold_labels("sample-01")                # {field: GoldLabel}
+    p.gold_status("sample-01")                # 'todo' | 'in_progress' | 'done'
+    p.gold_document_ids(done_only=True)       # documents with gold, project order
+
+Writing goes through one method, :meth:`GoldStore.write_gold`: a :class:`GoldEdit` (rows to
+insert or replace, rows to delete, the done flag) is applied in one transaction with one row in
+the ``changes`` log, and the method returns the inverse edit, computed from the rows as they
+were.  Writing the inverse undoes the edit exactly (provenance and times included) and returns
+the edit again, so undo and redo are the same call (:mod:`annotator.gold.session` keeps the
+history).  Every decision kind -- accepting a coder's version, editing, rejecting, a new span, a
+document field, link targets, automatic acceptance of a whole document, marking it done -- is one
+such edit; the rules that decide *which* rows to write live in :mod:`annotator.gold`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import annotator.store as _store  # the package: helpers and errors, resolved at call time
+from annotator.model import GOLD_DECISIONS, GoldAnnotation, GoldLabel, GoldLink, Provenance
+
+GOLD_STATUSES = ("todo", "in_progress", "done")
+
+
+@dataclass(frozen=True)
+class GoldEdit:
+    """Gold rows of one document to write together (see :meth:`GoldStore.write_gold`).
+
+    ``annotations``/``links`` are inserted, or replace the row with the same id; ``labels`` set
+    their field (a ``rejected`` label records that the field stays empty).  The ``drop_*``
+    entries delete by id (annotations take their gold links with them) or by field.  ``done``:
+    True marks the document's gold done, False reopens it, None leaves it.
+    """
+
+    document_id: str
+    annotations: tuple[GoldAnnotation, ...] = ()
+    links: tuple[GoldLink, ...] = ()
+    labels: tuple[GoldLabel, ...] = ()
+    drop_annotations: tuple[str, ...] = ()
+    drop_links: tuple[str, ...] = ()
+    drop_labels: tuple[str, ...] = ()
+    done: bool | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.annotations or self.links or self.labels or self.drop_annotations
+                    or self.drop_links or self.drop_labels or self.done is not None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, as logged in ``changes``."""
+        out: dict[str, Any] = {}
+        if self.annotations:
+            out["annotations"] = [_annotation_payload(a) for a in self.annotations]
+        if self.links:
+            out["links"] = [_link_payload(l) for l in self.links]
+        if self.labels:
+            out["labels"] = [{"field": l.field, "value": l.value, **_provenance_payload(l.provenance)}
+                             for l in self.labels]
+        for name in ("drop_annotations", "drop_links", "drop_labels"):
+            if getattr(self, name):
+                out[name] = list(getattr(self, name))
+        if self.done is not None:
+            out["done"] = self.done
+        return out
+
+
+_ANNOTATION_COLUMNS = ('g.id, g.document_id, g.layer, g.start, g."end", g.quote, g.attrs, g.decision, '
+                       "g.source_coders, k.name, g.decided_at, g.covers")
+_LINK_COLUMNS = ("g.id, g.document_id, g.from_id, g.to_id, g.kind, g.decision, g.source_coders, k.name, "
+                 "g.decided_at, g.covers")
+
+
+class GoldStore:
+    """The gold-standard part of :class:`annotator.store.Project` (a mixin: it uses the project's
+    connection, transactions, change log and codebook)."""
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def gold_annotations(self, document_id: str | None = None, *,
+                         include_rejected: bool = False) -> list[GoldAnnotation]:
+        """Gold spans in text order (all documents in project order when ``document_id`` is None).
+
+        Rejected candidates (decision ``rejected``: "this span is not gold") only on request.
+        """
+        where, args = ["1"], []
+        if document_id is not None:
+            where.append("g.document_id = ?")
+            args.append(document_id)
+        if not include_rejected:
+            where.append("g.decision != 'rejected'")
+        return self._gold_annotations(" AND ".join(where), args)
+
+    def gold_annotation(self, gold_id: str) -> GoldAnnotation:
+        rows = self._gold_annotations("g.id = ?", [gold_id])
+        if not rows:
+            raise _store.NotFoundError(f"no gold annotation {gold_id!r}")
+        return rows[0]
+
+    def _gold_annotations(self, where: str, args: list[Any]) -> list[GoldAnnotation]:
+        rows = self.db.execute(
+            f"SELECT {_ANNOTATION_COLUMNS} FROM gold_annotations g JOIN documents d ON d.id = g.document_id "
+            f"LEFT JOIN coders k ON k.id = g.adjudicator_id WHERE {where} "
+            'ORDER BY d.rowid, g.start, g."end" DESC, g.decided_at, g.id', args)
+        return [GoldAnnotation(i, d, layer, s, e, q, json.loads(attrs),
+                               Provenance(decision, tuple(json.loads(sources)), who, at), tuple(json.loads(covers)))
+                for i, d, layer, s, e, q, attrs, decision, sources, who, at, covers in rows]
+
+    def gold_links(self, document_id: str, *, include_rejected: bool = False) -> list[GoldLink]:
+        """Links between gold spans of a document (rejected candidate links only on request)."""
+        where = "g.document_id = ?" + ("" if include_rejected else " AND g.decision != 'rejected'")
+        return self._gold_links(where, [document_id])
+
+    def _gold_links(self, where: str, args: list[Any]) -> list[GoldLink]:
+        rows = self.db.execute(f"SELECT {_LINK_COLUMNS} FROM gold_links g LEFT JOIN coders k "
+                               f"ON k.id = g.adjudicator_id WHERE {where} ORDER BY g.decided_at, g.rowid", args)
+        return [GoldLink(i, d, f, t, kind, Provenance(decision, tuple(json.loads(sources)), who, at),
+                         tuple(json.loads(covers)))
+                for i, d, f, t, kind, decision, sources, who, at, covers in rows]
+
+    def gold_labels(self, document_id: str, *, include_rejected: bool = False) -> dict[str, GoldLabel]:
+        """Adjudicated document fields by field id, in codebook order where known.
+
+        A ``rejected`` label (the field stays empty although some coder filled it) has the value
+        None and is left out unless ``include_rejected``.
+        """
+        rows = self.db.execute(
+            "SELECT g.field, g.value, g.decision, g.source_coders, k.name, g.decided_at FROM gold_labels g "
+            "LEFT JOIN coders k ON k.id = g.adjudicator_id WHERE g.document_id = ?", [document_id])
+        labels = {f: GoldLabel(document_id, f, json.loads(v), Provenance(decision, tuple(json.loads(s)), who, at))
+                  for f, v, decision, s, who, at in rows if include_rejected or decision != "rejected"}
+        order = {spec.id: i for i, spec in enumerate(self.codebook.document_fields)}
+        return dict(sorted(labels.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
+
+    def gold_status(self, document_id: str) -> str:
+        """'done' once the adjudicator marked it so; 'in_progress' with any gold decision; else 'todo'."""
+        if self.db.execute("SELECT 1 FROM gold_documents WHERE document_id = ?", [document_id]).fetchone():
+            return "done"
+        for table in ("gold_annotations", "gold_labels"):
+            if self.db.execute(f"SELECT 1 FROM {table} WHERE document_id = ? LIMIT 1", [document_id]).fetchone():
+                return "in_progress"
+        self.document(document_id)  # an unknown id is an error, not 'todo'
+        return "todo"
+
+    def gold_document_ids(self, *, done_only: bool = False) -> list[str]:
+        """Documents with any gold decision (or only those marked done), in project order."""
+        source = ("SELECT document_id FROM gold_documents" if done_only else
+                  "SELECT document_id FROM gold_annotations UNION SELECT document_id FROM gold_labels "
+                  "UNION SELECT document_id FROM gold_documents")
+        return [r[0] for r in self.db.execute(f"SELECT id FROM documents WHERE id IN ({source}) ORDER BY rowid")]
+
+    def gold_done_at(self, document_id: str) -> str | None:
+        row = self.db.execute("SELECT done_at FROM gold_documents WHERE document_id = ?", [document_id]).fetchone()
+        return row[0] if row else None
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def write_gold(self, adjudicator: str | None, edit: GoldEdit, *, action: str,
+                   note: dict[str, Any] | None = None) -> GoldEdit:
+        """Apply ``edit`` in one transaction, logged as ``action``; returns its inverse.
+
+        ``adjudicator`` is who acts (logged as the change's coder; None for an automatic run) and
+        must have the role ``adjudicator``.  Spans are checked against the text (their quote must
+        be ``text[start:end]``) and, unless rejected, their attributes against the codebook; links
+        must join non-rejected gold spans of the document as the codebook allows.  ``note`` is
+        added to the log payload (e.g. which candidate item was decided).
+        """
+        actor_id = None if adjudicator is None else self._adjudicator_id(adjudicator)
+        text = self.document(edit.document_id).text
+        self._check_gold_rows(edit, text)
+        with self._write():
+            inverse = self._apply_gold(edit, actor_id)
+            self._check_gold_links(edit)
+            self._log(actor_id, edit.document_id, action,
+                      {**(note or {}), "after": edit.to_dict(), "before": inverse.to_dict()})
+        return inverse
+
+    def _adjudicator_id(self, name: str) -> int:
+        coder_id = self._coder_id(name)
+        if self.coder_role(name) != "adjudicator":
+            raise _store.InvalidValueError(
+                f"{name!r} is a coder, not an adjudicator; add an adjudicator with "
+                "`annotator add-coder NAME --role adjudicator`")
+        return coder_id
+
+    def _check_gold_rows(self, edit: GoldEdit, text: str) -> None:
+        doc = edit.document_id
+        for g in edit.annotations:
+            if g.document_id != doc:
+                raise _store.InvalidValueError(f"gold annotation {g.id} belongs to {g.document_id}, not {doc}")
+            quote = _store.check_span(text, g.start, g.end)
+            if quote != g.quote:
+                raise _store.SpanError(f"gold annotation {g.id}: quote «{_store._short(g.quote)}» is not the "
+                                       f"text at {g.start}..{g.end} («{_store._short(quote)}»)")
+            if not self.codebook.has_layer(g.layer):
+                raise _store.InvalidValueError(f"the codebook has no layer {g.layer!r}")
+            if g.provenance.decision != "rejected":
+                self._check_attrs(g.layer, g.attrs)
+        for l in edit.links:
+            if l.document_id != doc:
+                raise _store.InvalidValueError(f"gold link {l.id} belongs to {l.document_id}, not {doc}")
+        for label in edit.labels:
+            if label.document_id != doc:
+                raise _store.InvalidValueError(f"gold label {label.field} belongs to {label.document_id}, not {doc}")
+            try:
+                spec = self.codebook.document_field(label.field)
+            except KeyError as exc:
+                raise _store.InvalidValueError(str(exc.args[0])) from None
+            if label.provenance.decision == "rejected":
+                if label.value is not None:
+                    raise _store.InvalidValueError(f"{label.field}: a rejected gold label has no value")
+            elif label.value in (None, "", []):
+                raise _store.InvalidValueError(f"{label.field}: a gold value cannot be empty "
+                                               "(reject the coders' values to leave it empty)")
+            elif (why := spec.check(label.value)) is not None:
+                raise _store.InvalidValueError(f"{label.field}: {why}")
+        for p in [g.provenance for g in edit.annotations] + [l.provenance for l in edit.links] + \
+                [label.provenance for label in edit.labels]:
+            if p.decision not in GOLD_DECISIONS:
+                raise _store.InvalidValueError(f"decision {p.decision!r} is not one of {', '.join(GOLD_DECISIONS)}")
+            if not p.decided_at:
+                raise _store.InvalidValueError("a gold decision needs the time it was made")
+
+    def _apply_gold(self, edit: GoldEdit, actor_id: int | None) -> GoldEdit:
+        """Write ``edit`` (inside the caller's transaction); returns the rows as they were."""
+        doc = edit.document_id
+        restore_annotations: list[GoldAnnotation] = []
+        restore_links: dict[str, GoldLink] = {}
+        restore_labels: list[GoldLabel] = []
+        drop_annotations: list[str] = []
+        drop_links: list[str] = []
+        drop_labels: list[str] = []
+
+        for link_id in edit.drop_links:
+            restore_links[link_id] = self._one_gold_link(link_id, doc)
+            self.db.execute("DELETE FROM gold_links WHERE id = ?", [link_id])
+        for gold_id in edit.drop_annotations:
+            old = self._one_gold_annotation(gold_id, doc)
+            restore_annotations.append(old)
+            for l in self._gold_links("g.from_id = ? OR g.to_id = ?", [gold_id, gold_id]):
+                restore_links.setdefault(l.id, l)  # deleted with it (ON DELETE CASCADE)
+            self.db.execute("DELETE FROM gold_annotations WHERE id = ?", [gold_id])
+        old_labels = self.gold_labels(doc, include_rejected=True)
+        for field_id in edit.drop_labels:
+            if field_id not in old_labels:
+                raise _store.NotFoundError(f"no gold value of {field_id!r} in {doc}")
+            restore_labels.append(old_labels[field_id])
+            self.db.execute("DELETE FROM gold_labels WHERE document_id = ? AND field = ?", [doc, field_id])
+
+        existing = {g.id: g for g in self._gold_by_ids("gold_annotations", [g.id for g in edit.annotations])}
+        for g in edit.annotations:
+            if g.id in existing:
+                restore_annotations.append(existing[g.id])
+            else:
+                drop_annotations.append(g.id)
+            p = g.provenance
+            self.db.execute(
+                'INSERT INTO gold_annotations (id, document_id, layer, start, "end", quote, attrs, decision, '
+                "source_coders, covers, adjudicator_id, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                'ON CONFLICT(id) DO UPDATE SET layer = excluded.layer, start = excluded.start, "end" = excluded."end", '
+                "quote = excluded.quote, attrs = excluded.attrs, decision = excluded.decision, "
+                "source_coders = excluded.source_coders, covers = excluded.covers, "
+                "adjudicator_id = excluded.adjudicator_id, decided_at = excluded.decided_at",
+                [g.id, doc, g.layer, g.start, g.end, g.quote, _store._json(g.attrs), p.decision,
+                 _store._json(list(p.source_coders)), _store._json(list(g.covers)),
+                 self._optional_coder(p.adjudicator), p.decided_at])
+        existing_links = {l.id: l for l in self._gold_by_ids("gold_links", [l.id for l in edit.links])}
+        for l in edit.links:
+            if l.id in existing_links:
+                restore_links.setdefault(l.id, existing_links[l.id])
+            else:
+                drop_links.append(l.id)
+            p = l.provenance
+            self.db.execute(
+                "INSERT INTO gold_links (id, document_id, from_id, to_id, kind, decision, source_coders, covers, "
+                "adjudicator_id, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                "from_id = excluded.from_id, to_id = excluded.to_id, kind = excluded.kind, "
+                "decision = excluded.decision, source_coders = excluded.source_coders, covers = excluded.covers, "
+                "adjudicator_id = excluded.adjudicator_id, decided_at = excluded.decided_at",
+                [l.id, doc, l.from_id, l.to_id, l.kind, p.decision, _store._json(list(p.source_coders)),
+                 _store._json(list(l.covers)), self._optional_coder(p.adjudicator), p.decided_at])
+        for label in edit.labels:
+            if label.field in old_labels and label.field not in edit.drop_labels:
+                restore_labels.append(old_labels[label.field])
+            elif label.field not in edit.drop_labels:
+                drop_labels.append(label.field)
+            p = label.provenance
+            self.db.execute(
+                "INSERT INTO gold_labels (document_id, field, value, decision, source_coders, adjudicator_id, "
+                "decided_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(document_id, field) DO UPDATE SET "
+                "value = excluded.value, decision = excluded.decision, source_coders = excluded.source_coders, "
+                "adjudicator_id = excluded.adjudicator_id, decided_at = excluded.decided_at",
+                [doc, label.field, _store._json(label.value), p.decision, _store._json(list(p.source_coders)),
+                 self._optional_coder(p.adjudicator), p.decided_at])
+
+        was_done = self.gold_done_at(doc) is not None
+        if edit.done is True and not was_done:
+            self.db.execute("INSERT INTO gold_documents (document_id, adjudicator_id, done_at) VALUES (?, ?, ?)",
+                            [doc, actor_id, _store._now()])
+        elif edit.done is False and was_done:
+            self.db.execute("DELETE FROM gold_documents WHERE document_id = ?", [doc])
+        return GoldEdit(doc, tuple(restore_annotations), tuple(restore_links.values()), tuple(restore_labels),
+                        tuple(drop_annotations), tuple(drop_links), tuple(drop_labels),
+                        None if edit.done is None else was_done)
+
+    def _one_gold_annotation(self, gold_id: str, document_id: str) -> GoldAnnotation:
+        rows = self._gold_annotations("g.id = ? AND g.document_id = ?", [gold_id, document_id])
+        if not rows:
+            raise _store.NotFoundError(f"no gold annotation {gold_id!r} in {document_id}")
+        return rows[0]
+
+    def _one_gold_link(self, link_id: str, document_id: str) -> GoldLink:
+        rows = self._gold_links("g.id = ? AND g.document_id = ?", [link_id, document_id])
+        if not rows:
+            raise _store.NotFoundError(f"no gold link {link_id!r} in {document_id}")
+        return rows[0]
+
+    def _gold_by_ids(self, table: str, ids: list[str]) -> list[Any]:
+        read = self._gold_annotations if table == "gold_annotations" else self._gold_links
+        found: list[Any] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            found += read(f"g.id IN ({','.join('?' * len(chunk))})", chunk)
+        return found
+
+    def _optional_coder(self, name: str | None) -> int | None:
+        return None if name is None else self._coder_id(name)
+
+    def _check_gold_links(self, edit: GoldEdit) -> None:
+        """Links written by ``edit`` join accepted gold spans as the codebook allows (checked on the
+        rows as written, so a span and its links can arrive in the same edit)."""
+        if not edit.links:
+            return
+        spans = {g.id: g for g in self.gold_annotations(edit.document_id, include_rejected=True)}
+        current = self.gold_links(edit.document_id)
+        for l in edit.links:
+            source, target = spans.get(l.from_id), spans.get(l.to_id)
+            if source is None or target is None:
+                raise _store.InvalidValueError(f"gold link {l.kind}: both ends must be gold spans of {edit.document_id}")
+            if "rejected" in (source.provenance.decision, target.provenance.decision) and \
+                    l.provenance.decision != "rejected":
+                raise _store.InvalidValueError(f"gold link {l.kind}: a rejected span cannot be linked")
+            self._check_link(source, target, l.kind)
+            if not self.codebook.link_kind(l.kind).multiple and l.provenance.decision != "rejected" and sum(
+                    1 for c in current if c.from_id == l.from_id and c.kind == l.kind) > 1:
+                raise _store.InvalidValueError(f"{source.layer} «{_store._short(source.quote)}» has two gold "
+                                               f"{l.kind} links; it takes only one")
+
+
+def _provenance_payload(p: Provenance) -> dict[str, Any]:
+    return {"decision": p.decision, "source_coders": list(p.source_coders), "adjudicator": p.adjudicator,
+            "decided_at": p.decided_at}
+
+
+def _annotation_payload(g: GoldAnnotation) -> dict[str, Any]:
+    return {"id": g.id, "layer": g.layer, "start": g.start, "end": g.end, "quote": g.quote, "attrs": g.attrs,
+            "covers": list(g.covers), **_provenance_payload(g.provenance)}
+
+
+def _link_payload(l: GoldLink) -> dict[str, Any]:
+    return {"id": l.id, "from_id": l.from_id, "to_id": l.to_id, "kind": l.kind, "covers": list(l.covers),
+            **_provenance_payload(l.provenance)}
