@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from annotator.agreement.command import make_command
 from annotator.codebook import Codebook, CodebookError
 from annotator.default_project import ensure_default_project
 from annotator.paths import data_dir
+from annotator.qt_platform import library_problem
 from annotator.store import Project, ProjectError
 
 PROJECT_HELP = "Project file (default: the sample project in your data folder, created on first run)."
@@ -64,16 +65,58 @@ def cli(ctx: click.Context) -> None:
         ctx.invoke(gui)
 
 
+CREATE_HELP = "Create the coder if the project has no coder of that name (without it, a new name is refused)."
+
+
+def create_option(func: Callable) -> Callable:
+    return click.option("--create", is_flag=True, help=CREATE_HELP)(func)
+
+
+def require_coders(path: Path, known: list[str], names: Iterable[str], create: bool) -> None:
+    """Refuse names the project does not know unless --create: a typo must not become a phantom coder."""
+    for name in names:
+        if name not in known and not create:
+            listed = ", ".join(known) if known else "none yet"
+            raise click.ClickException(f"{path}: no coder {name!r} in this project (its coders: {listed}). "
+                                       f"Check the spelling, or add --create to create {name!r}.")
+
+
+def coder_names(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+    """Coder names as the store keeps them: without surrounding spaces."""
+    if isinstance(value, tuple):
+        return tuple(v.strip() for v in value)
+    return value.strip() if isinstance(value, str) else value
+
+
 @cli.command()
 @project_option
-@click.option("--coder", help="Coder name (default: the last one used on this computer, or ask).")
-def gui(project: Path | None, coder: str | None) -> None:
+@click.option("--coder", callback=coder_names,
+              help="Coder name (default: the last one used on this computer, or ask).")
+@create_option
+def gui(project: Path | None, coder: str | None, create: bool) -> None:
     """Open the coder's window."""
-    from annotator.ui.app import run
-
     if project is None:
         project = _default_project_path()
-    sys.exit(run(project, coder))
+    if coder and not create:
+        known = _coders_of(project)
+        if known is not None:  # None: the window explains what is wrong with the file
+            require_coders(project, known, [coder], create=False)
+    try:
+        from annotator.ui.app import run
+    except ImportError as exc:  # PySide6 or a system library it needs will not load
+        raise click.ClickException(library_problem() or f"the window cannot start: {exc}") from None
+    sys.exit(run(project, coder, create=create))
+
+
+def _coders_of(path: Path) -> list[str] | None:
+    """The coders of a project file (none for a file not created yet); None when it cannot be opened."""
+    if not path.exists():
+        return []
+    try:
+        with Project.open(path, create=False) as proj:
+            return proj.coders()
+    except ProjectError:
+        return None
 
 
 def _default_project_path() -> Path:
@@ -109,9 +152,11 @@ def screenshot(project: Path | None, document_id: str, coder: str | None, output
 @click.option("--encoding", help="Decode every file with this encoding instead of detecting it (e.g. cp1256).")
 @click.option("--codebook", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Use this codebook for the project (the previous one stays stored).")
-@click.option("--assign", "assign_to", multiple=True, help="Assign the imported documents to this coder (repeatable).")
+@click.option("--assign", "assign_to", multiple=True, callback=coder_names,
+              help="Assign the imported documents to this coder (repeatable); see --create.")
+@create_option
 def import_(paths: tuple[Path, ...], project: Path | None, encoding: str | None, codebook: Path | None,
-            assign_to: tuple[str, ...]) -> None:
+            assign_to: tuple[str, ...], create: bool) -> None:
     """Import articles from .txt, .jsonl, .json and .csv files or folders.
 
     Each bad item is reported with its file and line; the rest is imported. Importing the same
@@ -127,6 +172,7 @@ def import_(paths: tuple[Path, ...], project: Path | None, encoding: str | None,
         except LookupError:
             raise click.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
     with open_project(project, codebook) as proj:
+        require_coders(proj.path, proj.coders(), assign_to, create)
         before = set(proj.document_ids()) if assign_to else set()
         shown = [0]
 
@@ -165,29 +211,34 @@ def init(project: Path | None, codebook: Path | None) -> None:
 
 
 @cli.command("add-coder")
-@click.argument("names", nargs=-1, required=True)
+@click.argument("names", nargs=-1, required=True, callback=coder_names)
 @project_option
 @click.option("--role", type=click.Choice(["coder", "adjudicator"]), default="coder", show_default=True)
 @click.option("--all", "assign_all", is_flag=True, help="Assign every document of the project to them.")
 @friendly
 def add_coder(names: tuple[str, ...], project: Path | None, role: str, assign_all: bool) -> None:
-    """Add coders (and optionally assign them every document)."""
+    """Add coders (and optionally assign them every document); says which names already existed."""
     with open_project(project) as proj:
         for name in names:
+            existed = name in proj.coders()
             proj.add_coder(name, role)
             added = proj.assign(proj.document_ids(), name) if assign_all else 0
-            click.echo(f"{name} ({role})" + (f": {added} documents assigned" if assign_all else ""))
+            state = f"already in the project as {proj.coder_role(name)}" if existed else f"added as {role}"
+            click.echo(f"{name}: {state}" + (f"; {added} documents newly assigned" if assign_all else ""))
 
 
 @cli.command()
-@click.argument("coder")
+@click.argument("coder", callback=coder_names)
 @click.argument("document_ids", nargs=-1)
 @project_option
 @click.option("--share", type=click.FloatRange(0, 1), help="Assign this share of all documents (first N, stable).")
+@create_option
 @friendly
-def assign(coder: str, document_ids: tuple[str, ...], project: Path | None, share: float | None) -> None:
-    """Assign documents to a coder (ids, or --share of the corpus)."""
+def assign(coder: str, document_ids: tuple[str, ...], project: Path | None, share: float | None,
+           create: bool) -> None:
+    """Assign documents to a coder (ids, or --share of the corpus); --create for a new coder."""
     with open_project(project) as proj:
+        require_coders(proj.path, proj.coders(), [coder], create)
         ids = list(document_ids)
         if share is not None:
             all_ids = proj.document_ids()

@@ -45,7 +45,7 @@ def test_import_reports_bad_lines_and_exits_non_zero(runner: CliRunner, corpus: 
 
 def test_import_can_assign_and_list_shows_status(runner: CliRunner, corpus: Path, tmp_path: Path) -> None:
     db = str(tmp_path / "p.db")
-    runner.invoke(cli, ["import", str(corpus), "--project", db, "--assign", "mona"])
+    runner.invoke(cli, ["import", str(corpus), "--project", db, "--assign", "mona", "--create"])
     result = runner.invoke(cli, ["list", "--project", db, "--coder", "mona"])
     assert result.exit_code == 0
     # Not a terminal: titles come out exactly as stored, never reshaped.
@@ -56,10 +56,52 @@ def test_coders_assignment_and_check(runner: CliRunner, corpus: Path, tmp_path: 
     db = str(tmp_path / "p.db")
     runner.invoke(cli, ["import", str(corpus), "--project", db])
     assert runner.invoke(cli, ["add-coder", "lead", "--role", "adjudicator", "--project", db]).exit_code == 0
-    result = runner.invoke(cli, ["assign", "omar", "--share", "0.5", "--project", db])
+    result = runner.invoke(cli, ["assign", "omar", "--share", "0.5", "--project", db, "--create"])
     assert result.exit_code == 0 and "1 documents newly assigned" in result.output
     result = runner.invoke(cli, ["check", "--project", db])
     assert result.exit_code == 0 and "0 problems" in result.output
+
+
+def test_a_new_coder_name_is_refused_without_create(runner: CliRunner, corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    runner.invoke(cli, ["import", str(corpus), "--project", str(db)])
+    runner.invoke(cli, ["add-coder", "mona", "omar", "--project", str(db)])
+    for args in (["assign", "mnoa", "a1"], ["gui", "--coder", "mnoa"], ["import", str(corpus), "--assign", "mnoa"]):
+        result = runner.invoke(cli, [*args, "--project", str(db)])
+        assert result.exit_code == 1, args
+        assert "no coder 'mnoa'" in result.output and "its coders: mona, omar" in result.output
+        assert "add --create" in result.output and "Traceback" not in result.output
+    with Project.open(db) as project:
+        assert project.coders() == ["mona", "omar"]
+    result = runner.invoke(cli, ["assign", " omar ", "a1", "a2", "--project", str(db)])  # a known name, spaced
+    assert result.exit_code == 0 and "2 documents newly assigned to omar" in result.output
+
+
+def test_import_refuses_before_importing(runner: CliRunner, corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    result = runner.invoke(cli, ["import", str(corpus), "--project", str(db), "--assign", "mona"])
+    assert result.exit_code == 1 and "its coders: none yet" in result.output
+    with Project.open(db) as project:
+        assert project.count_documents() == 0 and project.coders() == []
+    result = runner.invoke(cli, ["import", str(corpus), "--project", str(db), "--assign", "mona", "--create"])
+    with Project.open(db) as project:
+        assert project.coders() == ["mona"] and len(project.assignments("mona")) == 2
+
+
+def test_gui_refuses_a_new_coder_on_a_project_not_created_yet(runner: CliRunner, tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    result = runner.invoke(cli, ["gui", "--project", str(db), "--coder", "mona"])
+    assert result.exit_code == 1 and "its coders: none yet" in result.output and not db.exists()
+
+
+def test_add_coder_says_which_names_existed(runner: CliRunner, corpus: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "p.db")
+    runner.invoke(cli, ["import", str(corpus), "--project", db])
+    first = runner.invoke(cli, ["add-coder", "mona", "--project", db])
+    assert first.exit_code == 0 and first.output == "mona: added as coder\n"
+    again = runner.invoke(cli, ["add-coder", "mona", "lead", "--role", "adjudicator", "--all", "--project", db])
+    assert again.output.splitlines() == ["mona: already in the project as coder; 2 documents newly assigned",
+                                         "lead: added as adjudicator; 2 documents newly assigned"]
 
 
 def test_an_unknown_encoding_is_a_usage_error(runner: CliRunner, corpus: Path, tmp_path: Path) -> None:

@@ -14,6 +14,9 @@ Formats:
   they are two sections, each introduced by a ``# reliability data`` / ``# summary`` line and
   separated by an empty line;
 * ``html``: the self-contained report (:mod:`annotator.agreement.report`).
+
+Without ``--coders`` the coders who finished a document together are compared
+(:func:`~annotator.agreement.loader.default_coders`); the others are named on standard error.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Any
 import click
 
 from annotator.agreement.formats import csv_text, render_text, summary_rows
+from annotator.agreement.loader import default_coders, role_coders
 from annotator.agreement.reliability import agreement_summary, reliability_table
 from annotator.agreement.report import project_texts, render_html
 from annotator.agreement.results import AgreementSummary
@@ -54,7 +58,8 @@ def make_command(open_project: Callable[[Path | None], Any]) -> click.Command:
     @click.command("agreement")
     @click.option("--project", "-p", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="Project file (default: the sample project in your data folder).")
-    @click.option("--coders", help="Coders to compare, comma-separated (default: every coder whose role is coder).")
+    @click.option("--coders", help="Coders to compare, comma-separated (default: every coder whose role is coder "
+                                   "and who marked done a document another of them also marked done).")
     @click.option("--layer", "layers", multiple=True,
                   help="A span layer to include, or 'document' for the document fields; repeatable "
                        "(default: all).")
@@ -75,6 +80,8 @@ def make_command(open_project: Callable[[Path | None], Any]) -> click.Command:
         opened = open_project(project)
         try:
             chosen = dict(coders=_names(coders), documents=_names(documents), layers=list(layers) or None)
+            if chosen["coders"] is None:
+                _say_left_out(opened)
             summary = agreement_summary(opened, n_boot=boot, seed=seed, **chosen)
             if fmt == "csv":
                 _write_csv(reliability_table(opened, **chosen), summary_rows(summary), output)
@@ -86,6 +93,15 @@ def make_command(open_project: Callable[[Path | None], Any]) -> click.Command:
             opened.close()
 
     return agreement
+
+
+def _say_left_out(project: Any) -> None:
+    """Name the coders the default leaves out, so nobody wonders where they went (on stderr)."""
+    compared = set(default_coders(project))
+    left_out = [c for c in role_coders(project) if c not in compared]
+    if left_out:
+        click.echo(f"left out: {', '.join(left_out)} (no finished document shared with another coder); "
+                   "name the coders with --coders to choose", err=True)
 
 
 def _render(fmt: str, summary: AgreementSummary, project: Any, output: Path | None) -> str:

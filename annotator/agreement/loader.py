@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,22 +24,45 @@ class CodingData:
     titles: dict[str, str]
 
 
+def role_coders(project: Any) -> list[str]:
+    """The project's coders whose role is "coder" (adjudicators are not compared), in project order."""
+    return [c for c in project.coders() if project.coder_role(c) == "coder"]
+
+
+def finished_documents(project: Any, coders: Iterable[str]) -> dict[str, set[str]]:
+    """Per coder, the documents whose assignment they marked done."""
+    return {c: {a.document_id for a in project.assignments(c) if a.status == "done"} for c in coders}
+
+
+def default_coders(project: Any) -> list[str]:
+    """The coders compared when none are named: role "coder", and at least one finished document
+    that another of them finished too.
+
+    A coder who shares no finished document (a newcomer, or a typo that became a coder) adds no
+    comparison, and would make alpha_U undefined: alpha_U uses the documents every coder finished.
+    """
+    finished = finished_documents(project, role_coders(project))
+    shared = Counter(d for docs in finished.values() for d in docs)
+    return [c for c, docs in finished.items() if any(shared[d] >= 2 for d in docs)]
+
+
 def load_coding(project: Any, *, coders: Sequence[str] | None = None,
                 documents: Sequence[str] | None = None) -> CodingData:
     """Read what :func:`summarize` needs from a :class:`~annotator.store.Project`.
 
-    Coders default to every coder whose role is "coder" (adjudicators are not compared).  A
-    coder counts as having coded a document when their assignment is *done*: half-coded
-    documents would count their missing spans as disagreement.  Documents default to those
-    finished by at least one chosen coder; either way in project order.  Unknown names raise the
-    store's NotFoundError.
+    Coders default to :func:`default_coders`.  A coder counts as having coded a document when
+    their assignment is *done*: half-coded documents would count their missing spans as
+    disagreement.  Documents default to those finished by at least one chosen coder; either way
+    in project order.  Unknown names raise the store's NotFoundError.
     """
-    chosen = list(coders) if coders else [c for c in project.coders() if project.coder_role(c) == "coder"]
+    chosen = list(coders) if coders else default_coders(project)
+    if not coders and len(chosen) < 2:
+        raise ValueError("agreement needs at least two coders who marked the same document done; "
+                         "no two coders have yet")
     done: dict[str, set[str]] = {}
-    for coder in chosen:
-        for assignment in project.assignments(coder):
-            if assignment.status == "done":
-                done.setdefault(assignment.document_id, set()).add(coder)
+    for coder, finished in finished_documents(project, chosen).items():
+        for doc_id in finished:
+            done.setdefault(doc_id, set()).add(coder)
     order = project.document_ids()
     if documents:
         requested = set(documents)

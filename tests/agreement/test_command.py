@@ -1,4 +1,4 @@
-"""The ``agreement`` command on the demo project: every format, options and errors."""
+"""The ``agreement`` command on the demo project: every format, options, errors and the default coders."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.agreement.command import make_command, summary_path
+from annotator.agreement.loader import default_coders, load_coding
 from annotator.store import Project
 
 
@@ -87,3 +88,47 @@ def test_html_file(command, demo_path, tmp_path):
 def test_errors_are_one_line(command, demo_path, args, message):
     result = CliRunner().invoke(command, ["-p", str(demo_path), *args])
     assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+
+
+@pytest.fixture
+def with_phantom(demo_path: Path, tmp_path: Path) -> Path:
+    """The demo project plus a coder made by a typo: assigned everything, finished nothing."""
+    path = tmp_path / "phantom.annotator.db"
+    with Project.open(demo_path, create=False) as demo:
+        demo.db.conn.execute("VACUUM INTO ?", [str(path)])
+    with Project.open(path, create=False) as project:
+        project.add_coder("demo-amall")
+        project.assign(project.document_ids(), "demo-amall")
+    return path
+
+
+def test_by_default_only_coders_who_finished_shared_documents_are_compared(command, with_phantom):
+    result = CliRunner().invoke(command, ["-p", str(with_phantom), "--boot", "20", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "left out: demo-amall (no finished document shared" in result.stderr
+    data = json.loads(result.stdout)
+    assert data["coders"] == ["demo-amal", "demo-bilal", "demo-chadi"]
+    assert all(layer["unitizing"]["n_units"] > 0 for layer in data["layers"])
+
+
+def test_named_coders_still_win(command, with_phantom):
+    result = CliRunner().invoke(command, ["-p", str(with_phantom), "--boot", "20", "--format", "json",
+                                          "--coders", "demo-amal,demo-amall"])
+    assert result.exit_code == 0 and "left out" not in result.stderr
+    data = json.loads(result.stdout)
+    assert data["coders"] == ["demo-amal", "demo-amall"] and data["documents"] == []
+
+
+def test_default_coders_share_a_finished_document(project: Project):
+    """mona and omar finished doc-1; lea finished only doc-2; the adjudicator is never compared."""
+    project.add_coder("lea")
+    project.add_coder("lead", "adjudicator")
+    project.assign(["doc-2"], "lea")
+    project.assign(["doc-1"], "lead")
+    assert default_coders(project) == []
+    with pytest.raises(ValueError, match="no two coders have yet"):
+        load_coding(project)
+    for coder, doc in (("mona", "doc-1"), ("omar", "doc-1"), ("lea", "doc-2"), ("lead", "doc-1")):
+        project.mark_done(coder, doc, force=True)
+    assert default_coders(project) == ["mona", "omar"]
+    assert load_coding(project).coders == ("mona", "omar")
