@@ -1,6 +1,7 @@
 """The agreement dialog: every alpha at a glance, and the full HTML report one click away.
 
-The summary is computed when the dialog opens, on the GUI thread: with 200 bootstrap resamples
+The summary is computed when the dialog opens and again whenever a coder is checked or unchecked
+in the picker, on the GUI thread: with 200 bootstrap resamples
 the sample project takes a fraction of a second (pattern-collapsed bootstrap, see
 annotator/agreement/patterns.py), so a worker thread would add complexity for nothing; a busy
 cursor covers the wait on larger projects.
@@ -14,10 +15,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QPushButton,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
+                               QListView, QListWidget, QListWidgetItem, QPushButton, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from annotator.agreement.chart import BAND_COLORS
+from annotator.agreement.loader import default_coders, finished_documents, role_coders
 from annotator.agreement.reliability import agreement_summary
 from annotator.agreement.report import project_texts, render_html, write_html
 from annotator.agreement.results import AgreementSummary, Estimate
@@ -29,16 +32,22 @@ COLUMNS = ("Layer / field", "n", "alpha", "95% CI", "Band")
 
 
 class AgreementDialog(QDialog):
-    """All-coder alpha per span layer (alpha_U), attribute, document field and the actor sets."""
+    """All-coder alpha per span layer (alpha_U), attribute, document field and the actor sets.
+
+    The coder picker starts with the coders who finished shared documents (``default_coders``);
+    checking or unchecking one recomputes the figures.
+    """
 
     def __init__(self, project: Project, parent: QWidget | None = None, *, n_boot: int = N_BOOT):
         super().__init__(parent)
         self.project = project
+        self.n_boot = n_boot
         self.setWindowTitle("Inter-annotator agreement")
-        self.resize(760, 560)
+        self.resize(760, 600)
         self.summary: AgreementSummary | None = None
         self.report_path: Path | None = None
 
+        self.coders = self._coder_picker()
         self.info = QLabel(self)
         self.info.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS), self)
@@ -54,16 +63,48 @@ class AgreementDialog(QDialog):
         buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.pdf_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
+        picker_row = QHBoxLayout()
+        picker_row.addWidget(QLabel("Coders:", self), 0, Qt.AlignmentFlag.AlignTop)
+        picker_row.addWidget(self.coders, 1)
         layout = QVBoxLayout(self)
+        layout.addLayout(picker_row)
         layout.addWidget(self.info)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self._compute(n_boot)
+        self._compute()
+        self.coders.itemChanged.connect(self._compute)
 
-    def _compute(self, n_boot: int) -> None:
+    def _coder_picker(self) -> QListWidget:
+        """One checkable entry per coder (role coder); checked: those who finished shared documents."""
+        picker = QListWidget(self)
+        picker.setFlow(QListView.Flow.LeftToRight)
+        picker.setWrapping(True)
+        picker.setResizeMode(QListView.ResizeMode.Adjust)
+        picker.setMaximumHeight(3 * picker.fontMetrics().height() + 12)
+        compared = set(default_coders(self.project))
+        for coder, finished in finished_documents(self.project, role_coders(self.project)).items():
+            item = QListWidgetItem(coder, picker)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if coder in compared else Qt.CheckState.Unchecked)
+            item.setToolTip(f"{coder}: {len(finished)} document(s) marked done"
+                            + ("" if coder in compared else "; none shared with another coder"))
+        return picker
+
+    def chosen_coders(self) -> list[str]:
+        items = (self.coders.item(row) for row in range(self.coders.count()))
+        return [item.text() for item in items if item.checkState() == Qt.CheckState.Checked]
+
+    def _compute(self) -> None:
+        self.table.setRowCount(0)
+        self.summary = None
+        chosen = self.chosen_coders()
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.summary = agreement_summary(self.project, n_boot=n_boot)
+            if len(chosen) < 2:
+                raise ValueError(f"agreement needs at least two coders (this project has {self.coders.count()})"
+                                 if self.coders.count() < 2 else
+                                 "agreement needs at least two coders: check two or more above")
+            self.summary = agreement_summary(self.project, coders=chosen, n_boot=self.n_boot)
         except ValueError as exc:  # e.g. fewer than two coders: say so in the dialog
             self.info.setText(f"No agreement to show: {exc}.")
             self.open_button.setEnabled(False)
@@ -74,7 +115,7 @@ class AgreementDialog(QDialog):
         s = self.summary
         warnings = f"; {len(s.warnings)} warning(s) in the report" if s.warnings else ""
         self.info.setText(f"{len(s.coders)} coders ({', '.join(s.coders)}), {len(s.documents)} documents coded "
-                          f"by two or more of them; {n_boot} bootstrap resamples{warnings}. "
+                          f"by two or more of them; {self.n_boot} bootstrap resamples{warnings}. "
                           "Bands: reliable ≥ .800, tentative ≥ .667.")
         self.open_button.setEnabled(bool(s.documents))
         self.pdf_button.setEnabled(bool(s.documents))

@@ -1,10 +1,11 @@
-"""The agreement dialog on the demo project: one row per alpha, and the report opens."""
+"""The agreement dialog on the demo project: one row per alpha, the coder picker, and the report opens."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog
 
@@ -69,3 +70,32 @@ def test_too_few_coders_is_said_in_the_dialog(qtbot, tmp_path: Path):
     qtbot.addWidget(dialog)
     assert "at least two coders" in dialog.info.text() and not dialog.open_button.isEnabled()
     project.close()
+
+
+def picker_state(dialog: AgreementDialog) -> dict[str, bool]:
+    items = [dialog.coders.item(row) for row in range(dialog.coders.count())]
+    return {item.text(): item.checkState() == Qt.CheckState.Checked for item in items}
+
+
+def test_the_picker_leaves_out_a_coder_who_shares_nothing_and_recomputes(qtbot, demo: Project):
+    demo.add_coder("demo-amall")  # a typo that became a coder: everything assigned, nothing done
+    demo.assign(demo.document_ids(), "demo-amall")
+    demo.add_coder("lead", "adjudicator")
+    dialog = AgreementDialog(demo, n_boot=20)
+    qtbot.addWidget(dialog)
+    assert picker_state(dialog) == {"demo-amal": True, "demo-bilal": True, "demo-chadi": True, "demo-amall": False}
+    assert dialog.summary.coders == ("demo-amal", "demo-bilal", "demo-chadi")
+    assert dialog.table.item(0, 2).text() != "undefined"
+
+    dialog.coders.item(2).setCheckState(Qt.CheckState.Unchecked)  # demo-chadi
+    assert dialog.summary.coders == ("demo-amal", "demo-bilal") and "2 coders" in dialog.info.text()
+    rows = dialog.table.rowCount()
+    assert rows > 0 and len({dialog.table.item(r, 0).text() for r in range(rows)}) == rows  # no stale rows
+
+    dialog.coders.item(1).setCheckState(Qt.CheckState.Unchecked)
+    assert dialog.summary is None and dialog.table.rowCount() == 0
+    assert "check two or more" in dialog.info.text() and not dialog.open_button.isEnabled()
+
+    dialog.coders.item(3).setCheckState(Qt.CheckState.Checked)  # the phantom, by choice
+    assert dialog.summary.coders == ("demo-amal", "demo-amall") and dialog.summary.documents == ()
+    assert dialog.table.item(0, 2).text() == "undefined"
