@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from annotator.model import Annotation, Document, Link
-from annotator.store import DatabaseWriteError, InvalidValueError, NotFoundError, Project, check_span
+from annotator.store import (DatabaseWriteError, InvalidValueError, NotFoundError, NotReadyError, Project,
+                             check_span)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class CodingSession:
         self.pending: list[Op] = []
         self.last_error: str | None = None
         self._opened_at: float | None = None
+        # Values proposed from a span's text (annotation id -> field -> value): shown, not stored,
+        # until the coder accepts them; they count as missing at mark-done until then.
+        self._proposals: dict[str, dict[str, Any]] = {}
 
     # -- the open document -------------------------------------------------------------------------
 
@@ -194,6 +198,55 @@ class CodingSession:
         self._do(Edit(mirror.document.id, f"set {spec.label.en}",
                       [_label_op(mirror.document.id, field_id, value)],
                       [_label_op(mirror.document.id, field_id, previous)]))
+
+    # -- proposed values -------------------------------------------------------------------------------
+
+    def propose(self, annotation_id: str, values: dict[str, Any]) -> dict[str, Any]:
+        """Offer ``values`` for an annotation's empty fields; returns what is now proposed."""
+        ann = self.annotation(annotation_id)
+        offered = {k: v for k, v in values.items() if ann.attrs.get(k) in (None, "", [])}
+        if offered:
+            self._proposals[annotation_id] = {**self._proposals.get(annotation_id, {}), **offered}
+        return self.proposals(annotation_id)
+
+    def proposals(self, annotation_id: str) -> dict[str, Any]:
+        """Proposed values still waiting for the coder: fields the coder has not filled since."""
+        ann = self._mirror.annotations.get(annotation_id) if self._mirror else None
+        if ann is None:
+            return {}
+        return {k: v for k, v in self._proposals.get(annotation_id, {}).items() if ann.attrs.get(k) in (None, "", [])}
+
+    def accept_proposals(self, annotation_id: str) -> Annotation | None:
+        """Store every waiting proposal of an annotation as one (undoable) edit; None if none wait."""
+        waiting = self.proposals(annotation_id)
+        if not waiting:
+            return None
+        ann = self.annotation(annotation_id)
+        updated = self.update(annotation_id, attrs={**ann.attrs, **waiting})
+        self._proposals.pop(annotation_id, None)
+        return updated
+
+    def discard_proposal(self, annotation_id: str, field_id: str) -> None:
+        """The coder chose a value (or emptiness) for a proposed field: forget the proposal."""
+        self._proposals.get(annotation_id, {}).pop(field_id, None)
+
+    def missing(self) -> list[str]:
+        """What keeps the open document from being done: the store's list plus spans whose proposed
+        values are not confirmed yet."""
+        mirror = self._need_mirror()
+        problems = self.project.missing(self.coder, mirror.document.id)
+        for ann in self.annotations:
+            if waiting := self.proposals(ann.id):
+                problems.append(f"{ann.layer} «{_short(ann.quote, 30)}»: proposed "
+                                f"{', '.join(waiting)} not confirmed (press P to accept)")
+        return problems
+
+    def mark_done(self) -> str:
+        """Mark the open document done (edits must be saved); NotReadyError lists what is missing."""
+        problems = self.missing()
+        if problems:
+            raise NotReadyError(problems)
+        return self.project.mark_done(self.coder, self._need_mirror().document.id)
 
     def _check(self, layer: str, attrs: dict[str, Any]) -> None:
         problems = self.codebook.attr_problems(layer, attrs)

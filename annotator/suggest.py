@@ -25,7 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from annotator.arabic import CountEstimate, alternation, find_counts, normalize_for_matching, normalize_view
+from annotator.arabic import (CountEstimate, alternation, find_counts, normalize_for_matching, normalize_view,
+                              parse_count)
+from annotator.codebook import Layer
 from annotator.gazetteer import Gazetteer
 from annotator.model import Annotation
 
@@ -85,6 +87,17 @@ def count_attrs(estimate: CountEstimate) -> dict[str, Any]:
         if getattr(estimate, key) is not None:
             attrs[key] = getattr(estimate, key)
     return attrs
+
+
+def propose_attrs(layer: Layer, quote: str, gazetteer: Gazetteer | None) -> dict[str, Any]:
+    """Field values the text of a new span suggests: a casualty's count, an actor's canonical name
+    and type. Only fields the layer has; the coder confirms them (see CodingSession.propose)."""
+    proposal: dict[str, Any] = {}
+    if layer.id == "casualty" and (estimate := parse_count(quote)) is not None:
+        proposal = count_attrs(estimate)
+    elif layer.id == "actor" and gazetteer is not None and (actor := gazetteer.lookup(quote)):
+        proposal = {"name": actor.name_en, "actor_type": actor.acled_type}
+    return {k: v for k, v in proposal.items() if layer.field(k) is not None}
 
 
 class Suggester:

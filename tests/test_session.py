@@ -98,3 +98,21 @@ def test_a_refused_write_is_kept_visible_and_retried(session: CodingSession, pro
 def test_time_is_recorded_when_leaving_a_document(session: CodingSession, project: Project) -> None:
     session.open("doc-2")
     assert project.assignment("mona", "doc-1").seconds_spent > 0
+
+
+def test_proposals_wait_for_the_coder_and_count_as_missing(session: CodingSession, project: Project) -> None:
+    casualty = session.create("casualty", *span_of(ARTICLE, "١٢ مدنياً"), {"best": 12})
+    proposed = session.propose(casualty.id, {"low": 12, "best": 99, "quantifier": "exact"})
+    assert proposed == {"low": 12, "quantifier": "exact"}  # never over a stored value
+    assert project.annotation(casualty.id).attrs == {"best": 12}  # nothing stored
+    assert any("proposed low, quantifier not confirmed" in p for p in session.missing())
+    with pytest.raises(Exception, match="not confirmed"):
+        session.mark_done()
+    session.discard_proposal(casualty.id, "quantifier")  # the coder chose the field themselves
+    assert session.proposals(casualty.id) == {"low": 12}
+    session.accept_proposals(casualty.id)
+    assert project.annotation(casualty.id).attrs == {"best": 12, "low": 12}
+    assert session.proposals(casualty.id) == {} and not any("proposed" in p for p in session.missing())
+    session.undo()  # accepting is one edit, undone like any other
+    assert project.annotation(casualty.id).attrs == {"best": 12}
+    assert session.accept_proposals(casualty.id) is None  # accepted proposals are not offered again

@@ -9,20 +9,21 @@ and orders Arabic itself, so reshaped or bidi-reordered text must never reach it
 from __future__ import annotations
 
 import html
-import unicodedata
+import math
 from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (QColor, QFont, QHideEvent, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPen,
-                           QResizeEvent, QShortcut, QShowEvent, QTextBlockFormat, QTextCharFormat, QTextCursor,
-                           QTextLine, QTextOption)
+from PySide6.QtGui import (QColor, QFont, QFontMetrics, QHideEvent, QKeySequence, QMouseEvent, QPainter,
+                           QPainterPath, QPainterPathStroker, QPaintEvent, QPen, QPolygonF, QResizeEvent, QShortcut,
+                           QShowEvent, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextLine, QTextOption)
 from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QLineEdit, QTextEdit, QToolButton,
                                QToolTip, QWidget)
 
 from annotator.arabic import find_all
-from annotator.codebook import Field, Layer
-from annotator.model import Annotation
+from annotator.arabic.words import snap_span, trim_span
+from annotator.codebook import Field, Layer, LinkKind
+from annotator.model import Annotation, Link
 from annotator.ui.offsets import OffsetMap
 
 DEFAULT_POINT_SIZE = 15
@@ -31,6 +32,8 @@ MAX_POINT_SIZE = 40
 HIGHLIGHT_ALPHA = 70   # translucent, so overlapping spans blend instead of hiding each other
 CURRENT_ALPHA = 140
 FIND_COLOR = "#FFE45C"  # yellow: none of the layer colours (Okabe-Ito) is close to it
+LINK_COLOR = "#3a3a3a"
+LINK_HOVER_WIDTH = 9  # how close the pointer must come to an arc for its tooltip, in pixels
 TOOLTIP_ATTRS = 3
 LINE_HEIGHT_PERCENT = 110  # Noto Sans Arabic's own leading is generous; more reads as double spacing
 
@@ -42,37 +45,6 @@ UNDERLINE_STYLES = {
     "dashdot": QTextCharFormat.UnderlineStyle.DashDotLine,
 }
 
-# Join a word although Unicode does not call them letters or marks: ZWNJ and ZWJ are Cf. Tashkeel
-# (U+064B-U+065F, Mn) and tatweel (U+0640, Lm) are covered by the categories.
-_WORD_JOINERS = frozenset({"\u200c", "\u200d"})
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch in _WORD_JOINERS or unicodedata.category(ch)[0] in "LMN"
-
-
-def snap_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen ``[start, end)`` (code points) to whole words and drop surrounding whitespace.
-
-    A word is a run of letters, marks (tashkeel), digits, tatweel and ZWNJ; spaces, punctuation
-    and quotes (« » “ ” " ،) end it. Clitics written joined to a word (و ف ب ل ال) are part of it,
-    so a drag over "الحوامة" inside "بالحوامة" snaps to the whole written word. Punctuation the
-    coder selected at the edges is kept: only whitespace is trimmed.
-    """
-    start, end = max(0, min(start, end)), min(len(text), max(start, end))
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start == end:
-        return start, end
-    while start > 0 and _is_word_char(text[start - 1]) and _is_word_char(text[start]):
-        start -= 1
-    while end < len(text) and _is_word_char(text[end]) and _is_word_char(text[end - 1]):
-        end += 1
-    return start, end
-
-
 def _display_value(field: Field, value: Any) -> str:
     if field.type in ("choice", "multichoice"):
         ids = value if field.type == "multichoice" else [value]
@@ -82,6 +54,20 @@ def _display_value(field: Field, value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _arrowhead(tip: QPointF, angle: float, size: float = 7.0) -> QPolygonF:
+    """A triangle pointing along ``angle`` (degrees, QPainterPath's convention: counter-clockwise,
+    y up) with its point at ``tip``."""
+    radians = math.radians(angle)
+    back = QPointF(-math.cos(radians) * size, math.sin(radians) * size)
+    side = QPointF(-back.y() * 0.55, back.x() * 0.55)
+    return QPolygonF([tip, tip + back + side, tip + back - side])
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _annotation_format(layer: Layer | None, alpha: int) -> QTextCharFormat:
@@ -199,6 +185,9 @@ class ArticleView(QTextEdit):
         self._annotation_selections: list[QTextEdit.ExtraSelection] = []
         self._suggestion_selections: list[QTextEdit.ExtraSelection] = []
         self._current_selections: list[QTextEdit.ExtraSelection] = []
+        self._links: list[Link] = []
+        self._link_kinds: dict[str, LinkKind] = {}
+        self._arcs: list[tuple[QPainterPath, str, str]] = []  # (path, tooltip, the other end's id)
         self._hits: list[tuple[int, int]] = []
         self._hit = -1
         self._last_span: tuple[int, int] | None = None
@@ -221,6 +210,9 @@ class ArticleView(QTextEdit):
                 # Not window-wide: the same keys elsewhere in the window would make them ambiguous.
                 shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
                 shortcut.activated.connect(slot)
+                if slot == self.open_find:
+                    # A window with no other use for Ctrl+F widens this one's context.
+                    self.find_shortcut = shortcut
 
         self.selectionChanged.connect(self._emit_span)
         self.cursorPositionChanged.connect(self._emit_span)
@@ -241,6 +233,7 @@ class ArticleView(QTextEdit):
         self._formats = {}
         self._selection_cache = {}
         self._current = None
+        self._links = []
         self._suggestions = []
         self._suggestion_selections = []
         self._current_selections = []
@@ -302,6 +295,24 @@ class ArticleView(QTextEdit):
         self._cycle = None
         self._apply_selections()
 
+    def set_links(self, links: Sequence[Link], kinds: Sequence[LinkKind]) -> None:
+        """The coder's links in this document; those of the current span are drawn as arcs."""
+        self._links = list(links)
+        self._link_kinds = {kind.id: kind for kind in kinds}
+        self.viewport().update()
+
+    def links_of_current(self) -> list[tuple[Link, str]]:
+        """Links touching the current span, each with the id of its other end."""
+        if self._current is None:
+            return []
+        known = {a.id for a in self._annotations}
+        out = []
+        for link in self._links:
+            other = link.to_id if link.from_id == self._current else link.from_id if link.to_id == self._current else None
+            if other is not None and other in known:
+                out.append((link, other))
+        return out
+
     def annotations_at(self, pos_cp: int) -> list[str]:
         """Ids of the annotations covering the character at ``pos_cp``, innermost first."""
         covering = [a for a in self._annotations if a.start <= pos_cp < a.end]
@@ -345,16 +356,14 @@ class ArticleView(QTextEdit):
 
     @property
     def snap_enabled(self) -> bool:
-        """Whether the caller should pass selections through :func:`snap_span` (the view never does)."""
+        """Whether a mouse selection snaps to whole words when the button is released, so the
+        selection on screen is the span a layer key will create. Double-click always trims
+        punctuation and quotes (and snaps too when this is on)."""
         return self._snap_enabled
 
     @snap_enabled.setter
     def snap_enabled(self, enabled: bool) -> None:
         self._snap_enabled = enabled
-
-    def snap_to_words(self, start: int, end: int) -> tuple[int, int]:
-        """:func:`snap_span` on the shown text."""
-        return snap_span(self._text, start, end)
 
     # -- zoom ------------------------------------------------------------------------------------
 
@@ -439,6 +448,10 @@ class ArticleView(QTextEdit):
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         # Tooltip events go to the viewport, not to the scroll area's own event().
         if event.type() == QEvent.Type.ToolTip:
+            arc = self._arc_at(event.pos())
+            if arc is not None:
+                QToolTip.showText(event.globalPos(), arc[0], self.viewport())
+                return True
             char = self._qt_char_at(event.pos())
             text = self.tooltip_at(self._map.from_qt(char)) if char is not None else ""
             if text:
@@ -461,9 +474,34 @@ class ArticleView(QTextEdit):
         self._press = None
         if is_click and not self.textCursor().hasSelection():
             self._clicked(point)
+        elif event.button() == Qt.MouseButton.LeftButton and self._snap_enabled:
+            self._tidy_selection(snap_span)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        super().mouseDoubleClickEvent(event)
+        # Qt's word selection takes quotes and punctuation next to the word («“قسد”»).
+        self._tidy_selection(snap_span if self._snap_enabled else trim_span)
+
+    def _tidy_selection(self, tidy: Any) -> None:
+        """Replace the selection by ``tidy(text, start, end)`` (code points), keeping its direction."""
+        span = self.selected_span()
+        if span is None:
+            return
+        start, end = tidy(self._text, *span)
+        if (start, end) == span:
+            return
+        cursor = self.textCursor()
+        forward = cursor.anchor() <= cursor.position()
+        anchor, position = (start, end) if forward else (end, start)
+        if start == end:
+            anchor = position = start
+        cursor.setPosition(self._map.to_qt(anchor))
+        cursor.setPosition(self._map.to_qt(position), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
         super().paintEvent(event)
+        self._arcs = []
         annotation = self._annotation(self._current)
         if annotation is None:
             return
@@ -473,7 +511,79 @@ class ArticleView(QTextEdit):
         painter.setPen(QPen(QColor(layer.color if layer else "#888888").darker(140), 2))
         for rect in self._line_rects(self._map.to_qt(annotation.start), self._map.to_qt(annotation.end)):
             painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 1), 3, 3)
+        self._paint_links(painter)
         painter.end()
+
+    def _paint_links(self, painter: QPainter) -> None:
+        """An arc from each link's source span to its target, arrow at the target, the kind on the
+        arc (brat's way), for the links of the current span. Works across lines: the arc joins the
+        top of the first line of each span, whatever the reading direction."""
+        small = QFont(self.font())
+        small.setPointSizeF(max(7.0, self.font().pointSizeF() * 0.6))
+        metrics = QFontMetrics(small)
+        painter.setFont(small)
+        for link, other in self.links_of_current():
+            source, target = self._annotation(link.from_id), self._annotation(link.to_id)
+            ends = self._arc_ends(source, target)
+            if ends is None:
+                continue
+            start, end = ends
+            path = QPainterPath(start)
+            if abs(end.y() - start.y()) < 4:  # same line: a low arch over it
+                lift = min(self.fontMetrics().height() * 0.8, 10.0 + abs(end.x() - start.x()) / 8)
+                path.cubicTo(QPointF(start.x(), start.y() - lift), QPointF(end.x(), end.y() - lift), end)
+            else:  # across lines: an S from one span's edge to the other's, through the gap between lines
+                middle_y = (start.y() + end.y()) / 2
+                path.cubicTo(QPointF(start.x(), middle_y), QPointF(end.x(), middle_y), end)
+            painter.setPen(QPen(QColor(LINK_COLOR), 1.6))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(path)
+            painter.setBrush(QColor(LINK_COLOR))
+            painter.drawPolygon(_arrowhead(end, path.angleAtPercent(1.0)))
+            kind = self._link_kinds.get(link.kind)
+            label = kind.label.ar if kind else link.kind
+            middle = path.pointAtPercent(0.5)
+            box = QRectF(metrics.boundingRect(label)).adjusted(-3, -1, 3, 1)
+            box.moveCenter(middle)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(255, 255, 255, 220))
+            painter.drawRoundedRect(box, 3, 3)
+            painter.setPen(QColor(LINK_COLOR))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label)
+            stroker = QPainterPathStroker()
+            stroker.setWidth(LINK_HOVER_WIDTH)
+            hover = stroker.createStroke(path)
+            hover.addRect(box)
+            self._arcs.append((hover, self._link_tooltip(link, kind, source, target), other))
+
+    def _arc_ends(self, source: Annotation | None, target: Annotation | None) -> tuple[QPointF, QPointF] | None:
+        """Where an arc leaves ``source`` and reaches ``target`` on screen: the facing edges of
+        their first lines (the tops when both share a line), so an arc never crosses either span."""
+        if source is None or target is None:
+            return None
+        a = self._line_rects(self._map.to_qt(source.start), self._map.to_qt(source.end))
+        b = self._line_rects(self._map.to_qt(target.start), self._map.to_qt(target.end))
+        if not a or not b:
+            return None
+        first, second = a[0], b[0]
+        if abs(first.top() - second.top()) < 4:
+            return QPointF(first.center().x(), first.top() + 2), QPointF(second.center().x(), second.top() + 2)
+        if second.top() < first.top():  # the target is above
+            return QPointF(first.center().x(), first.top() + 2), QPointF(second.center().x(), second.bottom() - 2)
+        return QPointF(first.center().x(), first.bottom() - 2), QPointF(second.center().x(), second.top() + 2)
+
+    @staticmethod
+    def _link_tooltip(link: Link, kind: LinkKind | None, source: Annotation, target: Annotation) -> str:
+        name = f"{html.escape(kind.label.ar)} · {html.escape(kind.label.en)}" if kind else html.escape(link.kind)
+        return (f"<div dir='rtl'><b>{name}</b><br>«{html.escape(_clip(source.quote))}» ← "
+                f"«{html.escape(_clip(target.quote))}»</div>")
+
+    def _arc_at(self, point: QPoint) -> tuple[str, str] | None:
+        """(tooltip, other end's id) of the arc under ``point``, or None."""
+        for hover, tooltip, other in self._arcs:
+            if hover.contains(QPointF(point)):
+                return tooltip, other
+        return None
 
     # -- internals -------------------------------------------------------------------------------
 
@@ -570,6 +680,11 @@ class ArticleView(QTextEdit):
             bar.setValue(bar.value() + int(rects[0].center().y() - visible.height() / 2))
 
     def _clicked(self, point: QPoint) -> None:
+        arc = self._arc_at(point)
+        if arc is not None:  # a click on an arc goes to the span at its other end
+            self._cycle = None
+            self.annotationClicked.emit(arc[1])
+            return
         char = self._qt_char_at(point)
         if char is None:
             self._cycle = None

@@ -6,10 +6,13 @@ per link kind leaving that layer, one editor per document field. Offsets never a
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QLabel, QListWidget, QListWidgetItem, QScrollArea,
                                QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
 
@@ -19,6 +22,8 @@ from annotator.ui.field_editors import (EMPTY_CHOICE, ComboBox, FieldEditor, Tex
                                        make_label)
 from annotator.ui.signals import blocked
 
+PROPOSAL_NOTE = ("قيم مقترحة من النص (بإطار متقطع) لم تُحفظ بعد. اضغط P لقبولها كلها أو غيّرها.\n"
+                 "Proposed from the text (dashed), not saved yet: P accepts them all, or change them.")
 HINT = ("حدّد نصاً في المقال ثم اضغط مفتاح الطبقة لإنشاء وسم.\n"
         "Select text and press a layer key to create a span.")
 NO_TARGETS = "لا توجد وسوم مناسبة بعد\nNo matching spans yet"
@@ -30,6 +35,18 @@ def _isolate(text: str) -> str:
     """Let ``text`` take its own direction inside a right-to-left label (FSI ... PDI), so an
     English message with an Arabic quote in it is not reordered into nonsense."""
     return f"\u2068{text}\u2069"
+
+
+def _isolate_quotes(message: str) -> str:
+    """``message`` as HTML with each «quote» in a right-to-left isolate (RLI ... PDI)."""
+    return re.sub("«([^»]*)»", lambda m: f"«\u2067{m.group(1)}\u2069»", html.escape(message, quote=False))
+
+
+def _fit(form: QFormLayout) -> None:
+    """Fields take the panel's whole width (combo boxes too: their values are long bilingual
+    labels); long rows wrap under their label instead of pushing the panel wider."""
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
 
 def _short(text: str) -> str:
@@ -149,7 +166,7 @@ class _LayerPage(QWidget):
         self.layer = layer
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        _fit(form)
         self.editors: dict[str, FieldEditor] = {}
         for field in layer.fields:
             editor = make_editor(field, self)
@@ -165,7 +182,9 @@ class _LayerPage(QWidget):
             self.links[kind.id] = editor
 
     def attrs(self) -> dict[str, Any]:
-        return {field_id: value for field_id, editor in self.editors.items() if (value := editor.value()) is not None}
+        """The coder's values: proposed values still waiting for confirmation are not theirs yet."""
+        return {field_id: value for field_id, editor in self.editors.items()
+                if (value := editor.value()) is not None and not editor.is_proposed()}
 
 
 class CodingForm(QWidget):
@@ -182,11 +201,20 @@ class CodingForm(QWidget):
             (e.g. casualty low <= best <= high): the form shows the problem instead.
         linkTargetsEdited(str, str, list): annotation id, link kind, the new target ids.
         labelEdited(str, object): document field id and its new value (None when cleared).
+        proposalDropped(str, str): annotation id and field: the coder set a proposed field
+            themselves (emitted before the attrsEdited that stores it).
+        finished(): Return in a typed field or Escape anywhere in the form: the coder is done
+            here and the article should get the keyboard back.
+
+    Proposed values (:meth:`show_annotation`'s ``proposals``) are shown in their editors, marked
+    as proposed, and left out of ``attrsEdited`` until the coder sets that field.
     """
 
     attrsEdited = Signal(str, dict)
     linkTargetsEdited = Signal(str, str, list)
     labelEdited = Signal(str, object)
+    proposalDropped = Signal(str, str)
+    finished = Signal()
 
     def __init__(self, codebook: Codebook, parent: QWidget | None = None):
         super().__init__(parent)
@@ -204,6 +232,11 @@ class CodingForm(QWidget):
         self.header.setWordWrap(True)
         self.header.setStyleSheet("font-weight: bold;")
         span_column.addWidget(self.header)
+        self.proposal_note = QLabel(PROPOSAL_NOTE, span_box)
+        self.proposal_note.setWordWrap(True)
+        self.proposal_note.setStyleSheet("background: #fff3cd; color: #5c3d00; border: 2px dashed #b7791f; padding: 4px;")
+        self.proposal_note.hide()
+        span_column.addWidget(self.proposal_note)
         self.pages = QStackedWidget(span_box)
         self.hint = QLabel(HINT, self.pages)
         self.hint.setWordWrap(True)
@@ -213,8 +246,9 @@ class CodingForm(QWidget):
         self._pages: dict[str, _LayerPage] = {}
         for layer in codebook.layers:
             page = _LayerPage(layer, codebook.links_from(layer.id), self.pages)
-            for editor in page.editors.values():
-                editor.edited.connect(lambda _value, p=page: self._attrs_edited(p))
+            for field_id, editor in page.editors.items():
+                editor.edited.connect(lambda _value, p=page, f=field_id: self._attrs_edited(p, f))
+                editor.finished.connect(self.finished)
             for kind_id, link_editor in page.links.items():
                 link_editor.targetsEdited.connect(lambda ids, k=kind_id: self._links_edited(k, ids))
             self.pages.addWidget(page)
@@ -231,19 +265,20 @@ class CodingForm(QWidget):
         document_box = QGroupBox("المقال / Document", content)
         document_column = QVBoxLayout(document_box)
         self.missing = QLabel(document_box)
-        self.missing.setTextFormat(Qt.TextFormat.PlainText)
+        self.missing.setTextFormat(Qt.TextFormat.RichText)  # set_missing escapes the problems
         self.missing.setWordWrap(True)
         self.missing.setFrameShape(QFrame.Shape.StyledPanel)
         self.missing.setStyleSheet("background: #fff4d6; color: #6b4e00; border: 1px solid #e0b341; padding: 6px;")
         self.missing.hide()
         document_column.addWidget(self.missing)
         document_form = QFormLayout()
-        document_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        _fit(document_form)
         document_column.addLayout(document_form)
         self.document_editors: dict[str, FieldEditor] = {}
         for field in codebook.document_fields:
             editor = make_editor(field, document_box)
             editor.edited.connect(lambda value, f=field.id: self.labelEdited.emit(f, value))
+            editor.finished.connect(self.finished)
             document_form.addRow(make_label(field, editor), editor)
             self.document_editors[field.id] = editor
         column.addWidget(document_box)
@@ -258,15 +293,20 @@ class CodingForm(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self.finished)
         self.show_annotation(None, [], [])
 
     # -- showing ---------------------------------------------------------------------------------
 
-    def show_annotation(self, ann: Annotation | None, candidates: Sequence[Annotation], links: Sequence[Link]) -> None:
+    def show_annotation(self, ann: Annotation | None, candidates: Sequence[Annotation], links: Sequence[Link],
+                        proposals: dict[str, Any] | None = None) -> None:
         """Show ``ann``'s fields and links (None: a hint instead). ``candidates`` are the coder's
-        other annotations in this document, ``links`` the coder's links in it. Emits nothing
-        about ``ann``; a value still being typed for the previously shown annotation is
-        committed first (attrsEdited for that annotation)."""
+        other annotations in this document, ``links`` the coder's links in it, ``proposals``
+        values proposed for its empty fields (shown as proposed). Emits nothing about ``ann``;
+        a value still being typed for the previously shown annotation is committed first
+        (attrsEdited for that annotation)."""
         if self._annotation is not None:
             self._commit(self._pages[self._annotation.layer].editors.values())
         self._annotation = ann
@@ -274,14 +314,19 @@ class CodingForm(QWidget):
         if ann is None:
             self.header.clear()
             self.header.hide()
+            self.proposal_note.hide()
             self._show_page(self.hint)
             return
         page = self._pages[ann.layer]
         layer = page.layer
         self.header.setText(f"{layer.label.ar} / {layer.label.en}: «{_short(ann.quote)}»")
         self.header.show()
+        proposals = proposals or {}
         for field_id, editor in page.editors.items():
-            editor.set_value(ann.attrs.get(field_id))
+            proposed = ann.attrs.get(field_id) is None and field_id in proposals
+            editor.set_value(proposals[field_id] if proposed else ann.attrs.get(field_id))
+            editor.set_proposed(proposed)
+        self.proposal_note.setVisible(any(e.is_proposed() for e in page.editors.values()))
         ordered = sorted(candidates, key=lambda a: (a.start, a.end))
         for kind_id, editor in page.links.items():
             allowed = [c for c in ordered if c.layer in editor.kind.to_layers and c.id != ann.id]
@@ -296,18 +341,14 @@ class CodingForm(QWidget):
             editor.set_value(labels.get(field_id))
 
     def set_missing(self, problems: list[str]) -> None:
-        """List what is still missing before the document can be marked done (empty: hide)."""
-        self.missing.setText("⚠ ناقص / Missing:\n" + "\n".join(f"• {_isolate(p)}" for p in problems))
-        self.missing.setVisible(bool(problems))
+        """List what is still missing before the document can be marked done (empty: hide).
 
-    def prefill(self, values: dict[str, Any]) -> None:
-        """Put ``values`` (field id -> value) into the shown annotation's editors without emitting;
-        they are saved with the coder's next edit of that annotation."""
-        if self._annotation is None:
-            return
-        editors = self._pages[self._annotation.layer].editors
-        for field_id, value in values.items():
-            editors[field_id].set_value(value)
+        The problems are English sentences quoting Arabic; each is its own left-to-right paragraph
+        with every «quote» isolated right-to-left, so neither language reorders the other."""
+        items = "".join(f"<li>{_isolate_quotes(p)}</li>" for p in problems)
+        self.missing.setText(f"<p dir='rtl'>⚠ ناقص</p><p dir='ltr'><b>Missing:</b></p>"
+                             f"<ul dir='ltr' style='margin-left: 12px; -qt-list-indent: 0;'>{items}</ul>")
+        self.missing.setVisible(bool(problems))
 
     def focus_first_empty_required(self) -> bool:
         """Focus the first required field without a value (annotation first, then document)."""
@@ -364,9 +405,14 @@ class CodingForm(QWidget):
         for editor in list(editors):
             editor.commit()
 
-    def _attrs_edited(self, page: _LayerPage) -> None:
+    def _attrs_edited(self, page: _LayerPage, field_id: str) -> None:
         if self._annotation is None or self._annotation.layer != page.layer.id:
             return  # a hidden page's editor (e.g. a commit racing a switch): nothing to save to
+        editor = page.editors[field_id]
+        if editor.is_proposed():  # the coder's own choice now, whatever was proposed
+            editor.set_proposed(False)
+            self.proposalDropped.emit(self._annotation.id, field_id)
+            self.proposal_note.setVisible(any(e.is_proposed() for e in page.editors.values()))
         attrs = page.attrs()
         problems = self.codebook.attr_problems(page.layer.id, attrs)
         if problems:

@@ -23,6 +23,10 @@ from annotator.ui.signals import blocked
 EMPTY_CHOICE = "—"
 REQUIRED_MARK = '<span style="color:#c62828">*</span>&nbsp;'  # leads: the first thing read in RTL
 ERROR_STYLE = "QLineEdit { border: 2px solid #c62828; }"
+# Proposed values: visibly not the coder's yet. Amber and dashed, readable without colour too.
+PROPOSED_STYLE = ("QLineEdit, QComboBox { background: #fff3cd; border: 2px dashed #b7791f; font-style: italic; }"
+                  "QCheckBox { background: #fff3cd; font-style: italic; }")
+PROPOSED_TIP = "Proposed from the text, not saved: P accepts all proposals · مقترح من النص، غير محفوظ"
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)  # Arabic-Indic and Persian
 _NUMBER_RE = re.compile(r"-?\d*")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -79,15 +83,29 @@ class FieldEditor(QWidget):
         edited(object): the new value (None when emptied) after a user edit. Never emitted by
             ``set_value``; never emitted for input that is not a valid value (the editor shows
             the problem instead).
+        finished(): the coder finished typing with Return (typed fields only), so the window can
+            give the article the keyboard again.
     """
 
     edited = Signal(object)
+    finished = Signal()
 
     def __init__(self, field: Field, parent: QWidget | None = None):
         super().__init__(parent)
         self.field = field
+        self._proposed = False
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def set_proposed(self, proposed: bool) -> None:
+        """Mark the shown value as proposed from the text, not stored (amber, dashed, italic)."""
+        self._proposed = proposed
+        self.setProperty("proposed", proposed)
+        self.setStyleSheet(PROPOSED_STYLE if proposed else "")
+        self.setToolTip(PROPOSED_TIP if proposed else (self.field.help or ""))
+
+    def is_proposed(self) -> bool:
+        return self._proposed
 
     def value(self) -> Any:
         """The current value; None when empty."""
@@ -207,8 +225,10 @@ class _LineEditor(FieldEditor):
         super().__init__(field, parent)
         self.edit = QLineEdit(self)
         self.edit.editingFinished.connect(self.commit)
-        self.edit.textEdited.connect(lambda _text: self._show_error(self._parse(self.edit.text())[1]))
+        self.edit.returnPressed.connect(self.finished)
+        self.edit.textEdited.connect(self._typed)
         self._value: Any = None
+        self._dirty = False  # typed since the value was set (typing a proposed value confirms it)
         self._error: str | None = None
         self._add(self.edit)
 
@@ -217,6 +237,7 @@ class _LineEditor(FieldEditor):
 
     def set_value(self, value: Any) -> None:
         self._value = value
+        self._dirty = False
         with blocked(self.edit):
             self.edit.setText(self._format(value))
         self._show_error(None)
@@ -224,9 +245,14 @@ class _LineEditor(FieldEditor):
     def commit(self) -> None:
         value, error = self._parse(self.edit.text())
         self._show_error(error)
-        if error is None and value != self._value:
+        if error is None and (value != self._value or (self._dirty and self.is_proposed())):
             self._value = value
+            self._dirty = False
             self.edited.emit(value)
+
+    def _typed(self, text: str) -> None:
+        self._dirty = True
+        self._show_error(self._parse(text)[1])
 
     def error(self) -> str | None:
         return self._error

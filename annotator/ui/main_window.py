@@ -9,24 +9,35 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QMessageBox, QSplitter, QToolBar, QVBoxLayout,
                                QWidget)
 
-from annotator.arabic import parse_count
+from annotator.arabic.words import snap_span
 from annotator.gazetteer import Gazetteer
 from annotator.model import Annotation
 from annotator.session import CodingSession
 from annotator.store import DatabaseWriteError, NotReadyError, Project, ProjectError
-from annotator.suggest import Suggester, Suggestion, count_attrs, untaken
+from annotator.suggest import Suggester, Suggestion, propose_attrs, untaken
 from annotator.ui.annotations_table import AnnotationsTable
-from annotator.ui.article_view import ArticleView, snap_span
+from annotator.ui.article_view import ArticleView
 from annotator.ui.coding_form import CodingForm
 from annotator.ui.document_list import DocumentList, DocumentListModel
 from annotator.ui.fonts import arabic_families
+from annotator.ui.shortcuts_overlay import ShortcutsOverlay, action_rows
 
 RETRY_MS = 2000
+WATCH_MS = 1500  # how often to look for other programs' changes to the project file (imports, assignments)
+FIRST_SIZE = QSize(1400, 860)
+# Keys that are not window actions, for the keyboard overlay.
+EXTRA_KEYS = [
+    ("Double-click", "Select a word (quotes and punctuation trimmed)"),
+    ("Click / click again", "Select a span / the next span around it"),
+    ("Escape / Return", "Back to the article from a form field"),
+    ("Ctrl+= / Ctrl+- / Ctrl+0", "Zoom the article in / out / reset"),
+    ("Ctrl+F, Enter, Shift+Enter", "Find in the article, next / previous hit"),
+]
 
 
 class MainWindow(QMainWindow):
@@ -81,8 +92,10 @@ class MainWindow(QMainWindow):
         self.main_split.addWidget(center)
         self.main_split.addWidget(self.form)
         self.form.setMinimumWidth(340)
-        self.main_split.setSizes([240, 760, 420])
+        self.main_split.setSizes([280, 720, 420])
+        self.main_split.setChildrenCollapsible(False)
         self.setCentralWidget(self.main_split)
+        self.overlay = ShortcutsOverlay(self)
 
         self.progress = QLabel(self)
         self.save_state = QLabel(self)
@@ -91,6 +104,11 @@ class MainWindow(QMainWindow):
         self._retry = QTimer(self)
         self._retry.setInterval(RETRY_MS)
         self._retry.timeout.connect(self._flush)
+        self._data_version = project.data_version()
+        self._watch = QTimer(self)
+        self._watch.setInterval(WATCH_MS)
+        self._watch.timeout.connect(self.refresh_from_project)
+        self._watch.start()
 
         self._build_actions()
         self._connect()
@@ -116,8 +134,10 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         self.snap_action = self._action(bar, "Snap to words", "W", None, checkable=True)
         self.snap_action.setChecked(True)
+        self.snap_action.toggled.connect(lambda on: setattr(self.article, "snap_enabled", on))
         self.edges_action = self._action(bar, "Edges from selection", "E", self.edges_from_selection)
         self.delete_action = self._action(bar, "Delete span", QKeySequence.StandardKey.Delete, self.delete_current)
+        self.accept_proposals_action = self._action(bar, "Accept proposed values", "P", self.accept_proposals)
         bar.addSeparator()
         self.undo_action = self._action(bar, "Undo", QKeySequence.StandardKey.Undo, self.undo)
         self.redo_action = self._action(bar, "Redo", "Ctrl+Shift+Z", self.redo)
@@ -130,6 +150,13 @@ class MainWindow(QMainWindow):
         self.suggest_action.setEnabled(self.suggester is not None)
         bar.addSeparator()
         self.agreement_action = self._action(bar, "Agreement…", "Ctrl+Shift+A", self.show_agreement)
+        # Not on the toolbar: known keys everywhere, listed in the overlay.
+        self.help_action = self._action(None, "Keyboard shortcuts", "F1", self.show_shortcuts)
+        self.help_action.setShortcuts([QKeySequence("F1"), QKeySequence("?")])
+        self.quit_action = self._action(None, "Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
+        # Ctrl+F finds in the article wherever the focus is (the form, the document list).
+        self.article.find_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         # These keys belong to the article: in the form, Return and Backspace must edit fields.
         for text, key, slot in (("Accept suggestion", "Return", self.accept_suggestion),
                                 ("Dismiss suggestion", "Backspace", self.dismiss_suggestion),
@@ -142,14 +169,17 @@ class MainWindow(QMainWindow):
         # Single-key shortcuts stay out of the way while typing: line edits claim printable keys
         # through Qt's ShortcutOverride before any window shortcut sees them.
 
-    def _action(self, bar: QToolBar, text: str, key: Any, slot: Any, *, checkable: bool = False) -> QAction:
+    def _action(self, bar: QToolBar | None, text: str, key: Any, slot: Any, *, checkable: bool = False) -> QAction:
         action = QAction(text, self)
         action.setShortcut(QKeySequence(key) if not isinstance(key, QKeySequence) else key)
         action.setToolTip(f"{text} ({action.shortcut().toString()})")
         action.setCheckable(checkable)
         if slot is not None:
             action.triggered.connect(slot)
-        bar.addAction(action)
+        if bar is not None:
+            bar.addAction(action)
+        else:
+            self.addAction(action)
         return action
 
     def _connect(self) -> None:
@@ -162,6 +192,8 @@ class MainWindow(QMainWindow):
         self.form.attrsEdited.connect(lambda ann_id, attrs: self._edit(self.session.update, ann_id, attrs=attrs))
         self.form.linkTargetsEdited.connect(lambda ann_id, kind, ids: self._edit(self.session.set_links, ann_id, kind, ids))
         self.form.labelEdited.connect(lambda field, value: self._edit(self.session.set_label, field, value))
+        self.form.proposalDropped.connect(self.session.discard_proposal)
+        self.form.finished.connect(self.focus_article)
 
     # -- documents -----------------------------------------------------------------------------------
 
@@ -214,7 +246,7 @@ class MainWindow(QMainWindow):
         if document is None or not self._flush():
             return
         try:
-            self.project.mark_done(self.coder, document.id)
+            self.session.mark_done()
         except NotReadyError as exc:
             self.form.set_missing(exc.problems)
             self.statusBar().showMessage(f"Not done yet: {len(exc.problems)} items missing (see the form)", 8000)
@@ -268,19 +300,29 @@ class MainWindow(QMainWindow):
             self.form.focus_first_empty_required()
 
     def _propose(self, ann: Annotation) -> None:
-        """Pre-fill the form from the span's text; stored only with the coder's next edit of it."""
-        proposal: dict[str, Any] = {}
-        if ann.layer == "casualty" and (estimate := parse_count(ann.quote)) is not None:
-            proposal = count_attrs(estimate)
-        elif ann.layer == "actor" and self.gazetteer and (actor := self.gazetteer.lookup(ann.quote)):
-            proposal = {"name": actor.name_en, "actor_type": actor.acled_type}
-        layer = self.codebook.layer(ann.layer)
-        proposal = {k: v for k, v in proposal.items() if layer.field(k) is not None}
+        """Propose field values from the span's text; shown as proposed, stored only when accepted."""
+        proposal = self.session.propose(ann.id, propose_attrs(self.codebook.layer(ann.layer), ann.quote,
+                                                               self.gazetteer))
         if proposal:
-            self.form.prefill(proposal)
+            self._show_form()
             shown = ", ".join(f"{k} {v}" for k, v in proposal.items())
-            self.statusBar().showMessage(f"Proposed from the text: {shown} — kept with your next edit of this "
-                                         "span; change what is wrong · مقترح من النص", 10000)
+            self.statusBar().showMessage(f"Proposed from the text: {shown} — P accepts them all, or change "
+                                         "what is wrong · مقترح من النص", 10000)
+
+    def accept_proposals(self) -> None:
+        """Store every proposed value of the selected span (one undoable edit)."""
+        if self._current is None or not self.session.proposals(self._current):
+            self.statusBar().showMessage("No proposed values on this span · لا قيم مقترحة", 4000)
+            return
+        self._edit(self.session.accept_proposals, self._current)
+
+    def focus_article(self) -> None:
+        """Give the article the keyboard (layer keys, Ctrl+F, suggestion keys act there)."""
+        self.form.commit()
+        self.article.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def show_shortcuts(self) -> None:
+        self.overlay.show_rows(action_rows(self.findChildren(QAction)) + EXTRA_KEYS)
 
     def edges_from_selection(self) -> None:
         span = self._selected_span()
@@ -427,6 +469,7 @@ class MainWindow(QMainWindow):
         annotations = self.session.annotations
         self.article.set_suggestions([(x.id, x.start, x.end, x.layer) for x in self._open_suggestions()])
         self.article.set_annotations(annotations)
+        self.article.set_links(self.session.links, self.codebook.links)
         self.article.set_current(self._current)
         self.table.source.set_annotations(annotations)
         self.table.select(self._current)
@@ -449,7 +492,8 @@ class MainWindow(QMainWindow):
         if self._current is not None:
             current = next((a for a in self.session.annotations if a.id == self._current), None)
         others = [a for a in self.session.annotations if current is None or a.id != current.id]
-        self.form.show_annotation(current, others, self.session.links)
+        self.form.show_annotation(current, others, self.session.links,
+                                  self.session.proposals(current.id) if current else None)
 
     def _flush(self) -> bool:
         saved = self.session.flush()
@@ -477,7 +521,50 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 15000)
         QMessageBox.warning(self, "annotator", message)
 
+    # -- outside changes -------------------------------------------------------------------------------
+
+    def refresh_from_project(self) -> bool:
+        """Show documents imported and assignments changed by other programs since the last look.
+
+        Polls SQLite's data_version (it changes only when another connection commits), so an idle
+        window costs one cheap pragma per period. Returns True when something was refreshed.
+        """
+        try:
+            version = self.project.data_version()
+        except ProjectError:
+            return False  # a locked or vanished file: the save state already says what is wrong
+        if version == self._data_version:
+            return False
+        self._data_version = version
+        before = self.documents.model.statuses()
+        self._load_documents()
+        current = self.session.document.id if self.session.document else None
+        ids = [d for d, _ in self.documents.model.statuses()]
+        if current in ids:
+            self.documents.select(current)
+        elif ids and current is None:
+            self.open_document(ids[0])
+        added = len(ids) - len(before)
+        if added > 0:
+            self.statusBar().showMessage(f"{added} new documents assigned to you · مستندات جديدة", 8000)
+        return True
+
     # -- state across runs ---------------------------------------------------------------------------
+
+    def fit_to_screen(self, *, first: bool) -> None:
+        """Keep the window inside the screen's available area (down to 1366 x 768); the first
+        window takes FIRST_SIZE or the whole available area if that is smaller."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area: QRect = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
+        room = QSize(area.width() - frame.width(), area.height() - frame.height())
+        size = FIRST_SIZE.boundedTo(room) if first else self.size().boundedTo(room)
+        self.resize(size)
+        if first or not area.contains(self.frameGeometry()):
+            self.move(area.left() + (area.width() - self.frameGeometry().width()) // 2,
+                      area.top() + (area.height() - self.frameGeometry().height()) // 2)
 
     def _key(self, name: str) -> str:
         return f"projects/{self.project.path.resolve()}/{self.coder}/{name}"
@@ -486,8 +573,7 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1400, 860)
+        self.fit_to_screen(first=not isinstance(geometry, QByteArray))
         for split, name in ((self.main_split, "window/main_split"), (self.center_split, "window/center_split")):
             state = self.settings.value(name)
             if isinstance(state, QByteArray):

@@ -340,14 +340,50 @@ def test_missing_items_are_listed_and_hidden_when_none(form: CodingForm) -> None
     assert not form.missing.isVisible()
 
 
-def test_prefill_fills_without_emitting_and_is_saved_with_the_next_edit(form: CodingForm) -> None:
-    form.show_annotation(CASUALTY, ALL, [])
+def test_proposals_are_shown_as_proposed_and_left_out_of_edits(form: CodingForm) -> None:
     edits = recorder(form.attrsEdited)
-    form.prefill({"low": 10, "high": 15, "quantifier": "range"})
+    dropped = recorder(form.proposalDropped)
+    form.show_annotation(CASUALTY, ALL, [], {"low": 10, "high": 15, "quantifier": "range", "best": 99})
     assert edits == []
     assert form.editor("quantifier", "casualty").value() == "range"
+    assert form.editor("quantifier", "casualty").is_proposed() and form.proposal_note.isVisible()
+    # best is stored (12): a proposal never hides a saved value
+    assert form.editor("best", "casualty").value() == 12 and not form.editor("best", "casualty").is_proposed()
     form.editor("outcome", "casualty").findChild(QComboBox).setCurrentIndex(2)
-    assert edits[-1][1]["high"] == 15 and edits[-1][1]["outcome"] == "injured"
+    assert edits[-1][1] == {"outcome": "injured", "best": 12, "women": False, "children": False}
+    # the coder sets a proposed field themselves: it is theirs now, and stored
+    low = form.editor("low", "casualty")
+    low.findChild(QLineEdit).setText("11")
+    low.commit()
+    assert dropped == [("k1", "low")] and not low.is_proposed()
+    assert edits[-1][1]["low"] == 11 and "high" not in edits[-1][1]
+    form.show_annotation(CASUALTY, ALL, [])
+    assert not form.proposal_note.isVisible() and not form.editor("quantifier", "casualty").is_proposed()
+
+
+def test_return_and_escape_say_the_coder_is_done_with_the_form(form: CodingForm, qtbot) -> None:
+    finished = recorder(form.finished)
+    form.activateWindow()
+    form.show_annotation(CASUALTY, ALL, [])
+    low = form.editor("low", "casualty").findChild(QLineEdit)
+    low.setFocus()
+    qtbot.waitUntil(low.hasFocus)
+    qtbot.keyClicks(low, "7")
+    qtbot.keyClick(low, Qt.Key.Key_Return)
+    assert len(finished) == 1
+    combo = form.editor("outcome", "casualty").findChild(QComboBox)
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    qtbot.keyClick(combo, Qt.Key.Key_Escape)
+    assert len(finished) == 2
+
+
+def test_missing_list_isolates_arabic_quotes_in_english_lines(form: CodingForm) -> None:
+    form.set_missing(["casualty «١٢ مدنياً»: “Victim group” is empty", "a <b> tag"])
+    text = form.missing.text()
+    assert "«\u2067١٢ مدنياً\u2069»" in text
+    assert "a &lt;b&gt; tag" in text  # problems are escaped, never markup
+    assert "<li>" in text and "dir='ltr'" in text
 
 
 def test_switching_spans_commits_a_value_still_being_typed(form: CodingForm) -> None:
