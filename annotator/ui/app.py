@@ -1,4 +1,5 @@
-"""Starting the window: the QApplication, the coder's name, and the last guard against tracebacks."""
+"""Starting the window: the platform check, the project, the coder's name, the QApplication, and the
+last guard against tracebacks."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from types import TracebackType
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
 
 from annotator.default_project import join_project
 from annotator.paths import APP_NAME, data_dir
+from annotator.qt_platform import startup_problem
 from annotator.store import Project, ProjectError
 from annotator.ui.fonts import arabic_families
 
@@ -36,44 +38,132 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
                          f"Something went wrong: {exc}\n\nYour saved work is safe. Details were written to {log}.")
 
 
-def choose_coder(project: Project, settings: QSettings, wanted: str | None) -> str | None:
-    """The coder to work as: --coder, else the last one used here, else ask (and remember)."""
-    coder = wanted or settings.value("coder")
-    if not isinstance(coder, str) or not coder.strip():
-        # An empty first entry: a newcomer types their name instead of becoming someone else.
-        names = [""] + project.coders()
-        coder, ok = QInputDialog.getItem(None, "annotator", "Your name (pick or type a new one) · اسمك:",
-                                         names, 0, True)
-        if not ok or not coder.strip():
+def choose_coder(project: Project, settings: QSettings, wanted: str | None, *, create: bool = False) -> str | None:
+    """The coder to work as: --coder, else the last one used here, else ask (and remember).
+
+    A name the project does not know becomes a coder only when the coder says yes (or ``create``
+    vouches for ``wanted``): a typo would otherwise make a phantom coder, who spoils every agreement
+    run. No sends the coder back to the name prompt; cancelling the prompt returns None.
+    """
+    known = project.coders()
+    remembered = settings.value("coder")
+    name = (wanted or (remembered if isinstance(remembered, str) else "")).strip()
+    vouched = name if create and wanted else None
+    while True:
+        if not name:
+            name = _ask_name(known)
+            if name is None:
+                return None
+        if name in known or name == vouched or confirm_new_coder(name, known):
+            break
+        name = ""
+    if name not in known:
+        join_project(project, name)
+    settings.setValue("coder", name)
+    return name
+
+
+def _ask_name(known: list[str]) -> str | None:
+    # An empty first entry: a newcomer types their name instead of becoming someone else.
+    name, ok = QInputDialog.getItem(None, "annotator", "Your name (pick or type a new one) · اسمك:",
+                                    [""] + known, 0, True)
+    name = name.strip()
+    return name if ok and name else None
+
+
+def confirm_new_coder(name: str, known: list[str]) -> bool:
+    """Ask before a name the project does not know becomes a new coder."""
+    others = f"This project's coders: {', '.join(known)}." if known else "This project has no coders yet."
+    answer = QMessageBox.question(
+        None, "annotator",
+        f"Create new coder '{name}'?\nإنشاء مرمِّز جديد باسم «{name}»؟\n\n{others}\n"
+        "Choose No to pick or type another name · اختر «لا» لكتابة اسم آخر.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+PROJECT_FILTER = "annotator projects (*.annotator.db *.db);;All files (*)"
+NEW_PROJECT_NAME = "new.annotator.db"
+
+
+def open_project(path: Path) -> Project | None:
+    """Open the project; when that fails, offer another file or a new project until one opens (None: quit)."""
+    while True:
+        try:
+            return Project.open(path)
+        except ProjectError as exc:
+            chosen = _other_project(str(exc), path)
+            if chosen is None:
+                return None
+            path = chosen
+
+
+def _other_project(message: str, path: Path) -> Path | None:
+    """The box for a project that did not open: open another file, create a new project, or quit."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "annotator", message)
+    open_button = box.addButton("Open another file…", QMessageBox.ButtonRole.AcceptRole)
+    new_button = box.addButton("Create new project…", QMessageBox.ButtonRole.ActionRole)
+    box.setEscapeButton(box.addButton("Quit", QMessageBox.ButtonRole.RejectRole))
+    box.setDefaultButton(open_button)
+    folder = path.parent if path.parent.is_dir() else Path.home()
+    while True:
+        box.exec()
+        if box.clickedButton() is open_button:
+            name, _ = QFileDialog.getOpenFileName(None, "Open a project", str(folder), PROJECT_FILTER)
+            if name:
+                return Path(name)
+        elif box.clickedButton() is new_button:
+            new = _new_project_path(folder)
+            if new is not None:
+                return new
+        else:
             return None
-    coder = coder.strip()
-    join_project(project, coder)
-    settings.setValue("coder", coder)
-    return coder
 
 
-def run(project_path: Path, coder: str | None = None) -> int:
-    """Open the coder's window on a project; returns the exit status."""
+def _new_project_path(folder: Path) -> Path | None:
+    """Where to create a new project (the default codebook comes with it); never an existing file."""
+    name, _ = QFileDialog.getSaveFileName(None, "Create a new project", str(folder / NEW_PROJECT_NAME),
+                                          PROJECT_FILTER)
+    if not name:
+        return None
+    path = Path(name)
+    if not path.suffix:
+        path = path.with_name(path.name + ".annotator.db")
+    if path.exists():  # the save dialog may have offered to replace it: a new project never overwrites
+        QMessageBox.warning(None, "annotator", f"{path} already exists; choose a new name for the new project.")
+        return None
+    return path
+
+
+def run(project_path: Path, coder: str | None = None, *, create: bool = False,
+        settings: QSettings | None = None) -> int:
+    """Open the coder's window on a project; returns the exit status.
+
+    ``create``: a ``coder`` the project does not know is created without asking (``--create``).
+    """
+    if QApplication.instance() is None:
+        # Qt aborts the process when its platform plugin cannot load: find out first, and say why.
+        problem = startup_problem()
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
     from annotator.ui.main_window import MainWindow
 
     app = application()
     sys.excepthook = _excepthook
-    try:
-        project = Project.open(project_path)
-    except ProjectError as exc:
-        QMessageBox.critical(None, "annotator", str(exc))
+    project = open_project(project_path)
+    if project is None:
         return 1
-    settings = QSettings()
+    settings = settings or QSettings()
     try:
-        name = choose_coder(project, settings, coder)
+        name = choose_coder(project, settings, coder, create=create)
         if name is None:
             return 0
         window = MainWindow(project, name, settings=settings)
+        window.show()
+        return app.exec()
     except ProjectError as exc:
         QMessageBox.critical(None, "annotator", str(exc))
         return 1
-    window.show()
-    try:
-        return app.exec()
     finally:
         project.close()
