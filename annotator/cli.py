@@ -19,6 +19,7 @@ from annotator import __version__
 from annotator.agreement.command import make_command
 from annotator.codebook import Codebook, CodebookError
 from annotator.default_project import ensure_default_project
+from annotator.export.command import make_command as make_export_command
 from annotator.paths import data_dir
 from annotator.qt_platform import library_problem
 from annotator.store import Project, ProjectError
@@ -296,6 +297,7 @@ def validate_codebook(path: Path) -> None:
 
 
 cli.add_command(make_command(open_project))
+cli.add_command(make_export_command(open_project))
 
 
 def main() -> None:

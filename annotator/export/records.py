@@ -24,6 +24,7 @@ class ExportSpan:
     attrs: dict[str, Any]
     coder: str | None = None            # the coder, for a coder's export
     provenance: Provenance | None = None  # the decision, for a gold export
+    covers: tuple[str, ...] = ()        # gold: the coders' annotation ids the decision resolved
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class ExportLink:
     kind: str
     coder: str | None = None
     provenance: Provenance | None = None
+    covers: tuple[str, ...] = ()  # gold: the coders' link ids the decision resolved
 
 
 @dataclass(frozen=True)
