@@ -9,7 +9,7 @@ empty. The mappings and the columns left empty are documented in docs/export.md 
 Interface::
 
     ACLED_COLUMNS: tuple[str, ...]   # ACLED's columns in ACLED's order, then PROJECT_COLUMNS
-    UCDP_COLUMNS: tuple[str, ...]    # UCDP GED's columns in GED's order, then PROJECT_COLUMNS
+    UCDP_COLUMNS: tuple[str, ...]    # UCDP GED's columns in GED's order, "notes", PROJECT_COLUMNS
     PROJECT_COLUMNS = ("count_policy", "document_id", "coded_by", "casualty_id")
     PER = ("document", "casualty")
     acled_rows(docs: Iterable[ExportDocument], codebook: Codebook, *, policy: str = "acled",
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.codebook import Codebook
-from annotator.export.policies import ZERO, CountPolicy, Estimate, largest
+from annotator.export.policies import KILLED_OR_INJURED, ZERO, CountPolicy, Estimate, largest
 from annotator.export.policies import policy as _policy
 from annotator.export.records import ExportDocument, ExportSpan
 
@@ -54,7 +54,8 @@ UCDP_PUBLIC_COLUMNS = (
 )  # fmt: skip
 PROJECT_COLUMNS = ("count_policy", "document_id", "coded_by", "casualty_id")
 ACLED_COLUMNS = ACLED_PUBLIC_COLUMNS + PROJECT_COLUMNS
-UCDP_COLUMNS = UCDP_PUBLIC_COLUMNS + PROJECT_COLUMNS
+# GED has no notes column; who claimed what is this project's point, so UCDP rows carry ACLED's.
+UCDP_COLUMNS = UCDP_PUBLIC_COLUMNS + ("notes",) + PROJECT_COLUMNS
 PER = ("document", "casualty")
 
 # Codebook actor types -> ACLED inter codes. ACLED records an unidentified armed group with inter
@@ -198,6 +199,9 @@ class _Coding:
             details.append(self.label("casualty", "quantifier", attrs["quantifier"]).lower())
         est = self.policy.estimate(attrs)
         details.append(self.policy.describe(est) if est is not None else "no count coded")
+        if attrs.get("outcome") == KILLED_OR_INJURED:
+            details.append("in the high estimate of deaths only" if self.policy.ambiguous_in_high
+                           else "not counted as deaths")
         outcome = self.label("casualty", "outcome", attrs["outcome"]) if attrs.get("outcome") else "Outcome not coded"
         perpetrators = self.actors(self.linked(casualty, "perpetrator"))
         by = f", by {' and '.join(a.name for a in perpetrators)}" if perpetrators else ""
@@ -417,6 +421,7 @@ def _ucdp_row(event: _Event, policy: CountPolicy) -> dict[str, str]:
         "best": str(total.best),
         "high": _num(total.high),
         "low": str(total.low),
+        "notes": event.notes,
         **_common(event, policy),
     })
     return row

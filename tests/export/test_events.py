@@ -144,13 +144,14 @@ def victims(ambiguous: dict[str, Any]) -> ExportDocument:
 def test_only_killed_counts_are_acled_fatalities():
     row = one(acled_rows([victims({"low": 20, "best": 20, "high": 20, "quantifier": "exact"})], BOOK))
     assert row["fatalities"] == "5"
-    assert "«٢٠ ضحية»: Killed or injured (unspecified)" in row["notes"]
+    assert "«٢٠ ضحية»: Killed or injured (unspecified) (Civilians; exact; counted as 20; not counted as deaths)." in row["notes"]
     assert "«٣٠ جريحاً»: Injured (Civilians; exact; counted as 30)" in row["notes"]
 
 
 def test_killed_or_injured_raises_only_the_ucdp_high():
     row = one(ucdp_rows([victims({"low": 20, "best": 20, "high": 20, "quantifier": "exact"})], BOOK))
     assert (row["low"], row["best"], row["high"]) == ("5", "5", "20")
+    assert "(Civilians; exact; low 20 / best 20 / high 20; in the high estimate of deaths only)" in row["notes"]
     row = one(ucdp_rows([victims({"low": 10, "quantifier": "tens"})], BOOK))  # «عشرات الضحايا»
     assert (row["low"], row["best"], row["high"]) == ("5", "5", "")
 
@@ -410,7 +411,7 @@ def test_every_row_has_every_column_as_text(rows, columns, empty):
 
 def test_column_lists_start_with_the_public_columns():
     assert ACLED_COLUMNS[:3] == ("event_id_cnty", "event_date", "year") and "fatalities" in ACLED_COLUMNS
-    assert UCDP_COLUMNS[-9:-6] == ("best", "high", "low")  # then gwnoa, gwnob, and the project's columns
+    assert UCDP_COLUMNS[-10:-7] == ("best", "high", "low")  # then gwnoa, gwnob, notes and the project's columns
     assert ACLED_COLUMNS[-4:] == UCDP_COLUMNS[-4:] == ("count_policy", "document_id", "coded_by", "casualty_id")
 
 
