@@ -309,7 +309,6 @@ def _events(docs: Iterable[ExportDocument], codebook: Codebook, policy: CountPol
             yield from (coding.casualty_event(k) for k in coding.layer("casualty"))
 
 
-
 def _num(value: int | None) -> str:
     return "" if value is None else str(value)
 
@@ -335,7 +334,7 @@ def _interaction(a: _Actor | None, b: _Actor | None) -> str:
 
 
 def _common(event: _Event, policy: CountPolicy) -> dict[str, str]:
-    """The project's columns, and the values both formats share."""
+    """The project's columns, which both formats end with."""
     doc = event.coding.doc
     return {"count_policy": policy.name, "document_id": doc.document.id, "coded_by": doc.source,
             "casualty_id": event.casualty.id if event.casualty is not None else ""}
