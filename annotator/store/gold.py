@@ -21,13 +21,51 @@ such edit; the rules that decide *which* rows to write live in :mod:`annotator.g
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import annotator.store as _store  # the package: helpers and errors, resolved at call time
-from annotator.model import GOLD_DECISIONS, GoldAnnotation, GoldLabel, GoldLink, Provenance
+from annotator.model import GOLD_DECISIONS, Annotation, GoldAnnotation, GoldLabel, GoldLink, Link, Provenance
 
 GOLD_STATUSES = ("todo", "in_progress", "done")
+
+
+def now() -> str:
+    """A decision time, in the format of every time in the project (so that times compare as text)."""
+    return _store._now()
+
+
+class CodedSpan(NamedTuple):
+    """A coder's span as gold building reads it: ``attrs_json`` is the stored (canonical) JSON,
+    parsed only for the spans an item shows (:meth:`annotation`)."""
+
+    id: str
+    document_id: str
+    coder: str
+    layer: str
+    start: int
+    end: int
+    quote: str
+    attrs_json: str
+    updated_at: str
+
+    def annotation(self) -> Annotation:
+        return Annotation(self.id, self.document_id, self.coder, self.layer, self.start, self.end, self.quote,
+                          json.loads(self.attrs_json), None, self.updated_at)
+
+
+@dataclass(frozen=True)
+class FinishedCoding:
+    """What gold is built from (:meth:`GoldStore.finished_coding`): the finished work of the
+    coders (role ``coder``) on some documents, in project order."""
+
+    lengths: dict[str, int]  # text length in code points, every requested document, project order
+    coders: dict[str, tuple[str, ...]]  # who finished each document, in coder order
+    spans: list[CodedSpan]
+    links: list[Link]
+    labels: dict[tuple[str, str], dict[str, Any]]  # (document, coder) -> field values
 
 
 @dataclass(frozen=True)
@@ -159,7 +197,62 @@ class GoldStore:
         row = self.db.execute("SELECT done_at FROM gold_documents WHERE document_id = ?", [document_id]).fetchone()
         return row[0] if row else None
 
+    def finished_coding(self, document_ids: Sequence[str] | None = None) -> FinishedCoding:
+        """The coders' finished work (assignment *done*, role *coder*) on the given documents
+        (default: every document), read with one query per table and chunk of 500 documents."""
+        chunks: list[tuple[str, list[str]]]
+        if document_ids is None:
+            chunks = [("1", [])]
+        else:
+            ids = list(dict.fromkeys(document_ids))
+            for doc_id in ids:
+                self.document(doc_id)  # an unknown id is an error, named
+            chunks = [(f"d.id IN ({','.join('?' * len(part))})", part)
+                      for part in (ids[i:i + 500] for i in range(0, len(ids), 500))]
+        done = ("JOIN assignments s ON s.document_id = {t}.document_id AND s.coder_id = {t}.coder_id "
+                "AND s.status = 'done' JOIN coders k ON k.id = {t}.coder_id AND k.role = 'coder' "
+                "JOIN documents d ON d.id = {t}.document_id")
+        lengths: dict[str, int] = {}
+        coders: dict[str, list[str]] = {}
+        spans: list[CodedSpan] = []
+        links: list[Link] = []
+        labels: dict[tuple[str, str], dict[str, Any]] = {}
+        for where, args in chunks:
+            for doc_id, length in self.db.execute(f"SELECT d.id, length(d.text) FROM documents d WHERE {where} "
+                                                  "ORDER BY d.rowid", args):
+                lengths[doc_id] = length
+                coders[doc_id] = []
+            for doc_id, name in self.db.execute(
+                    "SELECT s.document_id, k.name FROM assignments s JOIN coders k ON k.id = s.coder_id "
+                    f"JOIN documents d ON d.id = s.document_id WHERE s.status = 'done' AND k.role = 'coder' "
+                    f"AND {where} ORDER BY k.id", args):
+                coders[doc_id].append(name)
+            spans += map(CodedSpan._make, self.db.execute(
+                'SELECT a.id, a.document_id, k.name, a.layer, a.start, a."end", a.quote, a.attrs, a.updated_at '
+                f"FROM annotations a {done.format(t='a')} WHERE {where}", args))
+            links += (Link(*row) for row in self.db.execute(
+                f"SELECT l.id, l.document_id, k.name, l.from_id, l.to_id, l.kind FROM links l {done.format(t='l')} "
+                f"WHERE {where} ORDER BY l.created_at, l.rowid", args))
+            for doc_id, name, field_id, value in self.db.execute(
+                    f"SELECT b.document_id, k.name, b.field, b.value FROM document_labels b {done.format(t='b')} "
+                    f"WHERE {where}", args):
+                labels.setdefault((doc_id, name), {})[field_id] = json.loads(value)
+        return FinishedCoding(lengths, {d: tuple(c) for d, c in coders.items()}, spans, links, labels)
+
+    def documents_finished_by(self, at_least: int = 2) -> list[str]:
+        """Documents that at least ``at_least`` coders (role coder) marked done, in project order:
+        the candidates for gold."""
+        return [r[0] for r in self.db.execute(
+            "SELECT d.id FROM documents d JOIN assignments s ON s.document_id = d.id AND s.status = 'done' "
+            "JOIN coders k ON k.id = s.coder_id AND k.role = 'coder' GROUP BY d.id HAVING count(*) >= ? "
+            "ORDER BY d.rowid", [at_least])]
+
     # -- writing ---------------------------------------------------------------------------------
+
+    def gold_batch(self) -> AbstractContextManager[None]:
+        """One transaction around several :meth:`write_gold` calls (an automatic run over many
+        documents): each call keeps its own ``changes`` row, and nothing is written unless all are."""
+        return self._write()
 
     def write_gold(self, adjudicator: str | None, edit: GoldEdit, *, action: str,
                    note: dict[str, Any] | None = None) -> GoldEdit:
