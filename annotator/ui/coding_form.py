@@ -43,9 +43,9 @@ def _isolate_quotes(message: str) -> str:
 
 
 def _fit(form: QFormLayout) -> None:
-    """Fields take the panel's whole width (combo boxes too: their values are long bilingual
-    labels); long rows wrap under their label instead of pushing the panel wider."""
-    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+    """Each field under its label, across the panel's whole width: choice values are long
+    bilingual labels ("جماعة متمردة — Rebel group"), and beside a label they were clipped."""
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
 

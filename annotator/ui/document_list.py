@@ -64,8 +64,8 @@ class DocumentListModel(HeaderedTableModel):
             return row.status
         if role == Qt.ItemDataRole.DisplayRole:
             return STATUS_MARKS[row.status] if index.column() == 0 else row.title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.document_id} — {STATUS_LABELS[row.status]}"
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole title: the column elides long ones
+            return f"{row.title}\n{row.document_id} — {STATUS_LABELS[row.status]}"
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -97,7 +97,9 @@ class DocumentFilter(QSortFilterProxyModel):
 
 class DocumentList(QWidget):
     """Search box, status filter and the table of documents. Emits nothing itself: the window
-    listens to ``view.selectionModel()``; ``select(document_id)`` moves the selection."""
+    listens to ``view.selectionModel()``; ``select(document_id)`` moves the selection.
+
+    Its width is the coder's: the window's splitter resizes it (and remembers the width)."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -121,6 +123,8 @@ class DocumentList(QWidget):
         self.view.verticalHeader().hide()
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
+        # Arabic titles start on the right and often end alike ("... في ريف دير الزور"): keep both ends.
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -44,12 +44,13 @@ def make_label(field: Field, buddy: QWidget | None = None) -> QLabel:
 
 def form_label(label: Label, *, required: bool = False, tip: str | None = None,
                buddy: QWidget | None = None) -> QLabel:
-    """Arabic over English (rather than one long line), so the form fits a narrow panel.
+    """Arabic, then English in small type, on one line above the field (the form wraps every row).
 
-    Explicit lines, not word wrap: QFormLayout sizes its rows before a wrapping label knows its
-    height, and wrapped labels came out clipped.
+    No word wrap: QFormLayout sizes its rows before a wrapping label knows its height, and
+    wrapped labels came out clipped.
     """
-    text = f"{REQUIRED_MARK if required else ''}{html.escape(label.ar)}<br><small>{html.escape(label.en)}</small>"
+    text = (f"{REQUIRED_MARK if required else ''}{html.escape(label.ar)}&nbsp;·&nbsp;"
+            f"<small>{html.escape(label.en)}</small>")
     widget = QLabel(text)
     widget.setTextFormat(Qt.TextFormat.RichText)
     if tip:

@@ -76,6 +76,9 @@ class MainWindow(QMainWindow):
         self.title.setTextFormat(Qt.TextFormat.PlainText)  # titles are data, never markup
         self.title.setStyleSheet("font-size: 16pt; font-weight: bold; padding: 4px;")
         self.title.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+        # Wrapped, never wider than the article: an unwrapped long title once made the window
+        # wider than the screen.
+        self.title.setWordWrap(True)
 
         center = QWidget(self)
         column = QVBoxLayout(center)

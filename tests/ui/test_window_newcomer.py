@@ -131,12 +131,17 @@ class _Screen:
 
 
 @pytest.mark.parametrize("size", [(1366, 768), (1600, 900)])
-def test_the_first_window_fits_the_screen_with_no_clipped_field(qtbot, window: MainWindow, monkeypatch,
+def test_the_first_window_fits_the_screen_with_no_clipped_field(qtbot, window: MainWindow, project: Project, monkeypatch,
                                                                 size: tuple[int, int]) -> None:
     monkeypatch.setattr(MainWindow, "screen", lambda self: _Screen(*size))
+    project.add_documents([Document(id="long", text="نص.", title="عنوان طويل جداً عن معارك ريف دير الزور " * 6)])
+    project.assign(["long"], "mona")
+    window.refresh_from_project()
+    window.open_document("long")  # a long title must not widen the window
     window.fit_to_screen(first=True)
     assert window.frameGeometry().width() <= size[0] and window.frameGeometry().height() <= size[1]
     assert window.minimumSizeHint().width() <= 1366 and window.minimumSizeHint().height() <= 768
+    window.open_document("hawama")
     select(window, "قسد")
     qtbot.keyClick(window.article, Qt.Key.Key_1)
     window.form.editor("actor_type", "actor").findChild(QComboBox).setCurrentIndex(2)  # the first edit
