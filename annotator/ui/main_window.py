@@ -30,6 +30,7 @@ from annotator.ui.shortcuts_overlay import ShortcutsOverlay, action_rows
 RETRY_MS = 2000
 WATCH_MS = 1500  # how often to look for other programs' changes to the project file (imports, assignments)
 FIRST_SIZE = QSize(1400, 860)
+FIRST_SHARE = 0.85  # of a screen larger than FIRST_SIZE
 # Keys that are not window actions, for the keyboard overlay.
 EXTRA_KEYS = [
     ("Double-click", "Select a word (quotes and punctuation trimmed)"),
@@ -556,14 +557,16 @@ class MainWindow(QMainWindow):
 
     def fit_to_screen(self, *, first: bool) -> None:
         """Keep the window inside the screen's available area (down to 1366 x 768); the first
-        window takes FIRST_SIZE or the whole available area if that is smaller."""
+        window takes FIRST_SHARE of a large screen, at least FIRST_SIZE, at most the whole area."""
         screen = self.screen() or QGuiApplication.primaryScreen()
         if screen is None:
             return
         area: QRect = screen.availableGeometry()
         frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
         room = QSize(area.width() - frame.width(), area.height() - frame.height())
-        size = FIRST_SIZE.boundedTo(room) if first else self.size().boundedTo(room)
+        # A big screen gets most of it; a small one all of it.
+        first_size = FIRST_SIZE.expandedTo(room * FIRST_SHARE).boundedTo(room)
+        size = first_size if first else self.size().boundedTo(room)
         self.resize(size)
         if first or not area.contains(self.frameGeometry()):
             self.move(area.left() + (area.width() - self.frameGeometry().width()) // 2,
