@@ -4,6 +4,7 @@ coders and adjudicated into gold, and a second article with nested spans and for
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,16 @@ def coded_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def coded(coded_path: Path) -> Project:
     p = Project.open(coded_path, create=False)
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def scratch(coded_path: Path, tmp_path: Path) -> Project:
+    """A copy of the coded project that a test may change."""
+    copy = tmp_path / "scratch.annotator.db"
+    shutil.copyfile(coded_path, copy)
+    p = Project.open(copy, create=False)
     yield p
     p.close()
 
