@@ -285,6 +285,41 @@ def check(project: Path | None) -> None:
     sys.exit(1 if problems else 0)
 
 
+@cli.command()
+@project_option
+@click.option("--adjudicator", help="Who decides (a coder with the role adjudicator; default: the project's only one).")
+@click.option("--document", "document_id", help="Open this document first (default: the first one).")
+@friendly
+def adjudicate(project: Path | None, adjudicator: str | None, document_id: str | None) -> None:
+    """Open the adjudication window: every coder's annotations, the disagreements, gold decisions."""
+    path = project or _default_project_path()
+    with open_project(path) as proj:
+        adjudicator = resolve_adjudicator(proj, adjudicator)
+        if document_id is not None and document_id not in proj.documents_finished_by(2):
+            raise click.ClickException(f"{document_id}: not finished by two coders, so there is nothing to "
+                                       "adjudicate (coders mark documents done in their window)")
+    from annotator.ui.app import run_adjudication
+
+    sys.exit(run_adjudication(path, adjudicator, document_id))
+
+
+def resolve_adjudicator(project: Project, name: str | None) -> str:
+    """The adjudicator to decide as: ``name`` (checked), or the project's only adjudicator."""
+    adjudicators = [c for c in project.coders() if project.coder_role(c) == "adjudicator"]
+    if name is not None:
+        if name not in adjudicators:
+            known = ", ".join(adjudicators) or "none yet"
+            raise click.ClickException(f"{name!r} is not an adjudicator of {project.path} (adjudicators: {known}); "
+                                       f"add one with `annotator add-coder {name} --role adjudicator`")
+        return name
+    if len(adjudicators) == 1:
+        return adjudicators[0]
+    if not adjudicators:
+        raise click.ClickException(f"{project.path} has no adjudicator; add one with "
+                                   "`annotator add-coder NAME --role adjudicator`")
+    raise click.ClickException(f"choose who decides with --adjudicator ({', '.join(adjudicators)})")
+
+
 @cli.command("validate-codebook")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def validate_codebook(path: Path) -> None:

@@ -11,6 +11,7 @@ from annotator.store import Project
 
 # New coders in the sample project get every document, so a first run has work to show.
 AUTO_ASSIGN = "auto_assign_new_coders"
+DEMO_ADJUDICATOR = "demo-lead"
 
 
 def ensure_default_project(path: Path | None = None) -> Path:
@@ -24,6 +25,7 @@ def ensure_default_project(path: Path | None = None) -> Path:
     with Project.open(partial) as project:
         import_paths(project, [SAMPLE_CORPUS])
         add_demo_coding(project)  # three demo coders, so agreement has something to measure
+        project.add_coder(DEMO_ADJUDICATOR, "adjudicator")  # and someone to turn their work into gold
         project.set_setting(AUTO_ASSIGN, "1")
     # Only a complete project takes the real name, so an interrupted first run starts over cleanly.
     partial.rename(path)

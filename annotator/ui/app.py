@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMainWindow, QMessageBox
 
 from annotator.default_project import join_project
 from annotator.paths import APP_NAME, data_dir
@@ -141,25 +142,44 @@ def run(project_path: Path, coder: str | None = None, *, create: bool = False,
 
     ``create``: a ``coder`` the project does not know is created without asking (``--create``).
     """
-    if QApplication.instance() is None:
-        # Qt aborts the process when its platform plugin cannot load: find out first, and say why.
-        problem = startup_problem()
-        if problem:
-            print(problem, file=sys.stderr)
-            return 1
-    from annotator.ui.main_window import MainWindow
+    def make(project: Project) -> QMainWindow | None:
+        from annotator.ui.main_window import MainWindow
 
+        chosen_settings = settings or QSettings()  # after the QApplication: it names the settings
+        name = choose_coder(project, chosen_settings, coder, create=create)
+        return None if name is None else MainWindow(project, name, settings=chosen_settings)
+
+    return _run_window(project_path, make)
+
+
+def run_adjudication(project_path: Path, adjudicator: str, document_id: str | None = None) -> int:
+    """Open the adjudication window (the CLI has checked the adjudicator); returns the exit status."""
+    def make(project: Project) -> QMainWindow:
+        from annotator.ui.adjudication_window import AdjudicationWindow
+
+        window = AdjudicationWindow(project, adjudicator)
+        if document_id is not None:
+            window.open_document(document_id)
+        return window
+
+    return _run_window(project_path, make)
+
+
+def _run_window(project_path: Path, make: Callable[[Project], QMainWindow | None]) -> int:
+    """Start Qt, open the project, show the window ``make`` builds (None: quit quietly)."""
+    if QApplication.instance() is None and (problem := startup_problem()):
+        # Qt aborts the process when its platform plugin cannot load: find out first, and say why.
+        print(problem, file=sys.stderr)
+        return 1
     app = application()
     sys.excepthook = _excepthook
     project = open_project(project_path)
     if project is None:
         return 1
-    settings = settings or QSettings()
     try:
-        name = choose_coder(project, settings, coder, create=create)
-        if name is None:
+        window = make(project)
+        if window is None:
             return 0
-        window = MainWindow(project, name, settings=settings)
         window.show()
         return app.exec()
     except ProjectError as exc:

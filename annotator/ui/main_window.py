@@ -154,6 +154,7 @@ class MainWindow(QMainWindow):
         self.suggest_action.setEnabled(self.suggester is not None)
         bar.addSeparator()
         self.agreement_action = self._action(bar, "Agreement…", "Ctrl+Shift+A", self.show_agreement)
+        self.adjudicate_action = self._action(None, "Adjudicate…", "Ctrl+Shift+J", self.show_adjudication)
         # Not on the toolbar: known keys everywhere, listed in the overlay.
         self.help_action = self._action(None, "Keyboard shortcuts", "F1", self.show_shortcuts)
         self.help_action.setShortcuts([QKeySequence("F1"), QKeySequence("?")])
@@ -161,6 +162,12 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
         # Ctrl+F finds in the article wherever the focus is (the form, the document list).
         self.article.find_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        menus = self.menuBar()
+        menus.addMenu("&File").addAction(self.quit_action)
+        lead = menus.addMenu("&Lead")
+        lead.addAction(self.agreement_action)
+        lead.addAction(self.adjudicate_action)
+        menus.addMenu("&Help").addAction(self.help_action)
         # These keys belong to the article: in the form, Return and Backspace must edit fields.
         for text, key, slot in (("Accept suggestion", "Return", self.accept_suggestion),
                                 ("Dismiss suggestion", "Backspace", self.dismiss_suggestion),
@@ -355,6 +362,18 @@ class MainWindow(QMainWindow):
         from annotator.ui.agreement_dialog import AgreementDialog
 
         AgreementDialog(self.project, self).exec()
+
+    def show_adjudication(self) -> None:
+        """The adjudicator's view, in its own window, on the same project."""
+        if self.project.coder_role(self.coder) != "adjudicator":
+            self._problem(f"Adjudication is for adjudicators; {self.coder!r} is a coder. A lead adds one with "
+                          "`annotator add-coder NAME --role adjudicator`.")
+            return
+        from annotator.ui.adjudication_window import AdjudicationWindow
+
+        self.form.commit()
+        self.adjudication_window = AdjudicationWindow(self.project, self.coder, settings=self.settings)
+        self.adjudication_window.show()
 
     # -- suggestions -----------------------------------------------------------------------------------
 
