@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from annotator.export.sources import GOLD
 from annotator.imports import brat, jsonl, labelstudio
 from annotator.imports.apply import apply
 from annotator.imports.incoming import ImportReport
@@ -31,6 +32,7 @@ def import_annotations(project: Project, path: Path, fmt: str, *, coder: str | N
         raise ValueError("import either as gold or as a coder's work, not both")
     reader = {"jsonl": jsonl.read, "brat": brat.read, "labelstudio": labelstudio.read}[fmt]
     report = ImportReport()
-    apply(project, reader(Path(path), project.codebook, coder=coder), report,
-          coder=coder, gold=gold)
+    # The reader names the work as the file does; ``coder`` only fills in where the file cannot.
+    reader_coder = GOLD if gold else coder
+    apply(project, reader(Path(path), project.codebook, coder=reader_coder), report, coder=coder, gold=gold)
     return report

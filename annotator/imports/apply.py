@@ -39,7 +39,7 @@ def apply(project: Project, items: Iterable[Incoming | Rejection], report: Impor
         if target == GOLD:
             _apply_gold(project, item, document_id, report)
         else:
-            _apply_coder(project, item, document_id, target, report)
+            _apply_coder(project, item.as_coder(target), document_id, target, report)
 
 
 def _document(project: Project, item: Incoming, report: ImportReport) -> str | None:

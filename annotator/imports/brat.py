@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,11 +25,9 @@ from annotator.codebook import Codebook
 from annotator.corpus import _title_from as title_from
 from annotator.export.brat import NOTE, BratNames, name_from_file
 from annotator.export.records import ExportDocument, ExportLink, ExportSpan
-from annotator.imports.incoming import Incoming
+from annotator.imports.incoming import Incoming, derived_id
 from annotator.model import Document, Rejection
 
-# Ids of imported items derive from the file's ids, so importing the same files again finds them.
-NAMESPACE = uuid.UUID("6f1c1b8e-4a8e-4f51-9a34-1f6f1d7a0b2c")
 _NOTE_FIELD = re.compile(r"^([A-Za-z0-9_-]+)=(.*)$", re.S)
 
 
@@ -84,7 +81,7 @@ def _read_pair(ann: Path, source: str, document_id: str, names: BratNames) -> It
     item_lines: dict[str, int] = {}
 
     def new_id(local: str) -> str:
-        return str(uuid.uuid5(NAMESPACE, f"brat/{source}/{document_id}/{local}"))
+        return derived_id("brat", source, document_id, local)
 
     for number, line in enumerate(lines, 1):
         if not line.strip():

@@ -8,10 +8,19 @@ reported where it is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass, field, replace
 
 from annotator.export.records import ExportDocument
 from annotator.model import Rejection
+
+# Ids of imported items that the file does not give as ours derive from what the file says, so
+# that importing the same file again finds them.
+NAMESPACE = uuid.UUID("6f1c1b8e-4a8e-4f51-9a34-1f6f1d7a0b2c")
+
+
+def derived_id(*parts: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,22 @@ class Incoming:
 
     def where(self, item_id: str | None = None) -> tuple[str, int | None]:
         return self.path, self.item_lines.get(item_id, self.line) if item_id else self.line
+
+    def as_coder(self, coder: str) -> "Incoming":
+        """The same work as ``coder``'s, with ids derived from the file's (the originals may be
+        stored already, as another coder's)."""
+        if coder == self.record.source:
+            return self
+        new = {s.id: derived_id(coder, s.id) for s in self.record.spans}
+        new.update({l.id: derived_id(coder, l.id) for l in self.record.links})
+        record = replace(self.record, source=coder,
+                         spans=tuple(replace(s, id=new[s.id], coder=coder, provenance=None, covers=())
+                                     for s in self.record.spans),
+                         links=tuple(replace(l, id=new[l.id], from_id=new.get(l.from_id, l.from_id),
+                                             to_id=new.get(l.to_id, l.to_id), coder=coder, provenance=None, covers=())
+                                     for l in self.record.links),
+                         label_provenance={})
+        return replace(self, record=record, item_lines={new.get(k, k): v for k, v in self.item_lines.items()})
 
 
 @dataclass

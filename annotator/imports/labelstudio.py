@@ -32,8 +32,8 @@ from annotator.corpus import _LineCounter, _skip_space
 from annotator.corpus import _title_from as title_from
 from annotator.export.labelstudio import DOCUMENT, TASKS, VALUE_KEYS, from_ls
 from annotator.export.records import ExportDocument, ExportLink, ExportSpan
-from annotator.imports.brat import NAMESPACE
-from annotator.imports.incoming import Incoming
+from annotator.export.sources import GOLD
+from annotator.imports.incoming import Incoming, derived_id
 from annotator.model import Document, Rejection
 from annotator.ui.offsets import OffsetMap
 
@@ -105,13 +105,15 @@ def _task(task: Any, codebook: Codebook, coder: str | None, where: str, line: in
                         outlet=data.get("outlet"), url=data.get("url"), published=data.get("published"),
                         meta=meta, origin=f"{where}:{line}")
     annotations = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
+    if coder == GOLD and any(a.get("ground_truth") for a in annotations):
+        annotations = [a for a in annotations if a.get("ground_truth")]
     if coder is not None and len(annotations) > 1:
         yield Rejection(where, line, f"task {task.get('id')} has {len(annotations)} annotations; import without "
                                      "--coder to keep each annotator's work apart")
         return
     offsets = OffsetMap(text)
     for annotation in annotations:
-        source = coder or annotation.get("coder") or _user(annotation)
+        source = annotation.get("coder") or coder or _user(annotation)
         record, problems = _annotation(annotation, document, source, codebook, offsets)
         yield from (Rejection(where, line, f"task {task.get('id')}, {source}: {p}") for p in problems)
         yield Incoming(record, where, line)
@@ -141,7 +143,7 @@ def _annotation(annotation: dict[str, Any], document: Document, source: str, cod
         try:
             return str(uuid.UUID(region))  # our own export's ids come back unchanged
         except ValueError:
-            return str(uuid.uuid5(NAMESPACE, f"labelstudio/{source}/{document.id}/{region}"))
+            return derived_id("labelstudio", source, document.id, region)
 
     for r in results:
         if r.get("type") != "labels":
@@ -212,7 +214,7 @@ def _relation(result: dict[str, Any], region_ids: dict[str, str], source: str, d
         raise _Problem("a relation without a label: which link kind is it?")
     if a is None or b is None:
         raise _Problem(f"relation {names[0]}: a region it joins was not imported")
-    link_id = str(uuid.uuid5(NAMESPACE, f"labelstudio/{source}/{document_id}/{a}/{b}/{names[0]}"))
+    link_id = derived_id("labelstudio", source, document_id, a, b, names[0])
     return ExportLink(link_id, a, b, str(names[0]), coder=source)
 
 
