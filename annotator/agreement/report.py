@@ -45,8 +45,9 @@ STYLE = """
 body{font-family:"Noto Sans Arabic","Noto Sans","Segoe UI",Tahoma,Arial,sans-serif;margin:2rem;
 color:#1f2328;line-height:1.45;max-width:75rem}
 h1,h2,h3{line-height:1.2}h2{border-bottom:2px solid #d0d7de;padding-bottom:.2rem;margin-top:2.5rem}
-table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem}
-th,td{border:1px solid #d0d7de;padding:.2rem .5rem;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.9rem;display:block;overflow-x:auto;max-width:100%%}
+th,td{border:1px solid #d0d7de;padding:.2rem .5rem;text-align:left;vertical-align:top;white-space:nowrap}
+td.note,td.wrap{white-space:normal;min-width:14rem}
 td.num{white-space:nowrap}
 th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.pair td:first-child{padding-left:1.5rem;color:#57606a}
