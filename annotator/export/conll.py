@@ -8,8 +8,10 @@ every row gives the token's code-point start and end in the stored text.
 Columns, tab-separated: ``token start end`` then one BIO column per layer (``B-actor``, ``I-actor``,
 ``O``). A span covers every token it overlaps (a span that starts or ends inside a token takes the
 whole token). Spans of one layer that nest or overlap go to extra columns of that layer
-(``actor``, ``actor_2``…), each span in the first column where its tokens are free; the number of
-columns per layer is the deepest nesting in the export, named in the ``# columns =`` header.
+(``actor``, ``actor_2``…), each span, in text order, in the first column where it overlaps no
+other span; the number of columns per layer is the deepest nesting in the export, named in the
+``# columns =`` header. (Two spans of a column inside one written word share its token; the later
+span starts there.)
 
 Each document starts with ``# document = ID`` and ``# source = gold|CODER``; each line of the text
 is a block of rows ended by an empty line (so sentence-based readers see paragraphs).
@@ -19,8 +21,8 @@ from __future__ import annotations
 
 import re
 import sys
-from bisect import bisect_left, bisect_right
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
@@ -35,94 +37,91 @@ TOKENIZER = ("regex: a run of Unicode letters, marks, digits, ZWNJ and ZWJ is a 
 ALIGNMENT = "expand: a span takes every token it overlaps"
 
 
+_TOKEN = re.compile(r"[^\W_]+|\S")
+_LINE_BREAK = re.compile("\n")
+
+
 @cache
-def token_pattern() -> re.Pattern[str]:
-    """Letters and digits are ``[^\\W_]``; combining marks are not word characters to ``re``, so
-    their code points are listed (built once, from the running Python's Unicode tables)."""
-    marks, start = [], None
-    for cp in range(sys.maxunicode + 2):
-        is_mark = cp <= sys.maxunicode and unicodedata.category(chr(cp))[0] == "M"
-        if is_mark and start is None:
-            start = cp
-        elif not is_mark and start is not None:
-            marks.append(f"{re.escape(chr(start))}-{re.escape(chr(cp - 1))}")
-            start = None
-    return re.compile(rf"(?:[^\W_]|[{''.join(marks)}\u200c\u200d])+|\S")
+def _marks_as_letters() -> dict[int, str]:
+    """Combining marks and ZWNJ/ZWJ mapped to a letter: ``re`` does not count marks as word
+    characters, and the translated text keeps every offset (one character for one)."""
+    table = {cp: "a" for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp))[0] == "M"}
+    table.update({0x200C: "a", 0x200D: "a"})
+    return table
 
 
 def tokenize(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in token_pattern().finditer(text)]
+    return [m.span() for m in _TOKEN.finditer(text.translate(_marks_as_letters()))]
 
 
-def write(docs: Iterable[ExportDocument], out: StagedFolder, codebook: Codebook) -> dict[str, Any]:
+Extents = Iterable[list[tuple[str, str, int, int]]]  # per record: (layer, span id, start, end)
+
+
+def write(docs: Iterable[ExportDocument], out: StagedFolder, codebook: Codebook, *,
+          extents: Extents | None = None) -> dict[str, Any]:
+    """``extents``: the spans of each record without their fields, for the first pass that counts
+    the columns (default: read from ``docs``, which is then iterated twice)."""
     layers = [layer.id for layer in codebook.layers]
-    # Pass 1: how many columns each layer needs (the deepest nesting anywhere in the export).
+    if extents is None:
+        extents = ([(s.layer, s.id, s.start, s.end) for s in doc.spans] for doc in docs)
     depth = dict.fromkeys(layers, 1)
-    for doc in docs:
-        for layer, levels in _levels(doc, tokenize(doc.document.text)).items():
+    for spans in extents:
+        for (layer, _), level in _levels(spans).items():
             if layer in depth:
-                depth[layer] = max(depth[layer], max(levels.values(), default=0) + 1)
+                depth[layer] = max(depth[layer], level + 1)
     columns = [(layer, level) for layer in layers for level in range(depth[layer])]
     names = [layer if level == 0 else f"{layer}_{level + 1}" for layer, level in columns]
     with open(out.file(FILE), "w", encoding="utf-8", newline="\n") as handle:
         handle.write(f"# tokenizer = {TOKENIZER}\n# alignment = {ALIGNMENT}\n"
                      f"# columns = token start end {' '.join(names)}\n\n")
+        index = {col: i for i, col in enumerate(columns)}
         for doc in docs:
-            handle.write(_document_rows(doc, columns))
+            handle.write(_document_rows(doc, index))
     return {"files": {FILE: "BIO tags per token"}, "tokenizer": TOKENIZER, "alignment": ALIGNMENT,
             "columns": ["token", "start", "end", *names]}
 
 
-def _token_range(tokens: list[tuple[int, int]], starts: list[int], start: int, end: int) -> tuple[int, int]:
-    """Indices [first, last) of the tokens overlapping [start, end) (empty if only whitespace)."""
-    first = bisect_right(starts, start) - 1
-    if first < 0 or tokens[first][1] <= start:
-        first += 1
-    last = bisect_left(starts, end)
-    return first, max(first, last)
-
-
-def _levels(doc: ExportDocument, tokens: list[tuple[int, int]]) -> dict[str, dict[str, int]]:
-    """layer -> span id -> column level; spans that cover no token get none."""
-    starts = [a for a, _ in tokens]
-    out: dict[str, dict[str, int]] = {}
-    busy: dict[str, list[list[tuple[int, int]]]] = {}
-    for s in doc.spans:
-        first, last = _token_range(tokens, starts, s.start, s.end)
-        if first == last:
-            continue
-        taken = busy.setdefault(s.layer, [])
-        level = next((i for i, used in enumerate(taken) if all(last <= a or first >= b for a, b in used)),
-                     len(taken))
+def _levels(spans: list[tuple[str, str, int, int]]) -> dict[tuple[str, str], int]:
+    """(layer, span id) -> column level: in text order, each span in the first column of its layer
+    where it overlaps no span (by characters, so both passes agree without tokenizing)."""
+    out: dict[tuple[str, str], int] = {}
+    ends: dict[str, list[int]] = {}  # per layer, the end of the last span of each column
+    for layer, span_id, start, end in sorted(spans, key=lambda s: (s[2], -s[3], s[0], s[1])):
+        taken = ends.setdefault(layer, [])
+        level = next((i for i, last in enumerate(taken) if last <= start), len(taken))
         if level == len(taken):
-            taken.append([])
-        taken[level].append((first, last))
-        out.setdefault(s.layer, {})[s.id] = level
+            taken.append(end)
+        else:
+            taken[level] = end
+        out[(layer, span_id)] = level
     return out
 
 
-def _document_rows(doc: ExportDocument, columns: list[tuple[str, int]]) -> str:
+def _token_range(starts: list[int], ends: list[int], start: int, end: int) -> tuple[int, int]:
+    """Indices [first, last) of the tokens overlapping [start, end) (empty if only whitespace)."""
+    return bisect_right(ends, start), bisect_left(starts, end)
+
+
+def _document_rows(doc: ExportDocument, index: dict[tuple[str, int], int]) -> str:
     text = doc.document.text
     tokens = tokenize(text)
     starts = [a for a, _ in tokens]
-    levels = _levels(doc, tokens)
-    index = {col: i for i, col in enumerate(columns)}
-    tags = [["O"] * len(columns) for _ in tokens]
-    for s in doc.spans:
-        level = levels.get(s.layer, {}).get(s.id)
-        if level is None or (s.layer, level) not in index:
+    ends = [b for _, b in tokens]
+    columns = [["O"] * len(tokens) for _ in index]
+    levels = _levels([(s.layer, s.id, s.start, s.end) for s in doc.spans])
+    for s in sorted(doc.spans, key=lambda s: (s.start, -s.end, s.layer, s.id)):
+        col = index.get((s.layer, levels[(s.layer, s.id)]))
+        first, last = _token_range(starts, ends, s.start, s.end)
+        if col is None or first >= last:
             continue
-        col = index[(s.layer, level)]
-        first, last = _token_range(tokens, starts, s.start, s.end)
-        tags[first][col] = f"B-{s.layer}"
-        for t in range(first + 1, last):
-            tags[t][col] = f"I-{s.layer}"
-    rows = [f"# document = {doc.document.id}\n# source = {doc.source}\n"]
-    line_end = -1
-    for (a, b), tag in zip(tokens, tags):
-        if a > line_end >= 0 and "\n" in text[line_end:a]:
-            rows.append("\n")
-        rows.append(f"{text[a:b]}\t{a}\t{b}\t" + "\t".join(tag) + "\n")
-        line_end = b
-    rows.append("\n")
-    return "".join(rows)
+        # Two spans of a column that share a token (both inside one word): the later starts there.
+        column = columns[col]
+        column[first] = f"B-{s.layer}"
+        column[first + 1:last] = [f"I-{s.layer}"] * (last - first - 1)
+    lines = list(map("\t".join, zip([text[a:b] for a, b in tokens], map(str, starts), map(str, ends), *columns)))
+    # An empty line before the first token after each line break of the text.
+    breaks = {bisect_left(starts, m.start()) for m in _LINE_BREAK.finditer(text)}
+    for t in breaks:
+        if 0 < t < len(lines):
+            lines[t] = "\n" + lines[t]
+    return f"# document = {doc.document.id}\n# source = {doc.source}\n" + "\n".join(lines) + "\n\n"

@@ -97,8 +97,8 @@ def export(project: Project, selection: Selection, fmt: str, target: Path,
     if options.labelstudio_coders_as not in LS_CODERS_AS:
         raise ValueError(f"coders go to Label Studio as {' or '.join(LS_CODERS_AS)}")
     vague = _vague_policy(fmt, options)
-    writer = _writer(fmt, options, vague)
     source = ProjectSource(project, selection)
+    writer = _writer(fmt, options, vague, source)
     tally = Tally(source)
     with StagedFolder(target) as out:
         details = writer(tally, out, project.codebook)
@@ -139,14 +139,16 @@ def _vague_policy(fmt: str, options: ExportOptions) -> str | None:
 Writer = Callable[[Iterable[ExportDocument], StagedFolder, Codebook], dict[str, Any]]
 
 
-def _writer(fmt: str, options: ExportOptions, vague: str | None) -> Writer:
+def _writer(fmt: str, options: ExportOptions, vague: str | None, source: ProjectSource) -> Writer:
+    if fmt == "conll":
+        return lambda docs, out, book: conll.write(docs, out, book, extents=source.extents())
     if fmt == "spacy":
         return lambda docs, out, book: spacy_docbin.write(docs, out, book, use_spacy=options.use_spacy)
     if fmt == "labelstudio":
         return lambda docs, out, book: labelstudio.write(docs, out, book, coders_as=options.labelstudio_coders_as)
     if fmt in EVENT_FORMATS:
         return lambda docs, out, book: _write_events(fmt, docs, out, book, vague or fmt, options.events_per)
-    return {"jsonl": jsonl.write, "csv": tables.write, "brat": brat.write, "conll": conll.write}[fmt]
+    return {"jsonl": jsonl.write, "csv": tables.write, "brat": brat.write}[fmt]
 
 
 def _write_events(fmt: str, docs: Iterable[ExportDocument], out: StagedFolder, codebook: Codebook,

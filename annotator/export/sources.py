@@ -49,8 +49,10 @@ class ProjectSource:
         sel = self.selection
         statuses: list[tuple[str, dict[str, str]]] = []
         if sel.gold:
+            # gold_status in bulk: documents with gold are done once marked so, else in progress.
+            done = set(self.project.gold_document_ids(done_only=True))
             ids = self.project.gold_document_ids(done_only=sel.done_only)
-            statuses.append((GOLD, {d: self.project.gold_status(d) for d in ids}))
+            statuses.append((GOLD, {d: "done" if d in done else "in_progress" for d in ids}))
         for coder in sel.coders:
             try:
                 assignments = self.project.assignments(coder)
@@ -76,16 +78,32 @@ class ProjectSource:
         """"gold" and/or the coders' names, in export order."""
         return [source for source, _ in self._statuses]
 
-    def __iter__(self) -> Iterator[ExportDocument]:
+    def _records(self) -> Iterator[tuple[str, str, str, bool]]:
+        """(document id, source, status, is gold) of every record, in export order."""
         for document_id in self.document_ids:
-            document = self.project.document(document_id)
             for i, (source, statuses) in enumerate(self._statuses):
-                if document_id not in statuses:
-                    continue
-                if i == 0 and self.selection.gold:
-                    yield self._gold(document, statuses[document_id])
-                else:
-                    yield self._coder(document, source, statuses[document_id])
+                if document_id in statuses:
+                    yield document_id, source, statuses[document_id], i == 0 and self.selection.gold
+
+    def __iter__(self) -> Iterator[ExportDocument]:
+        document = None
+        for document_id, source, status, gold in self._records():
+            if document is None or document.id != document_id:
+                document = self.project.document(document_id)
+            yield self._gold(document, status) if gold else self._coder(document, source, status)
+
+    def extents(self) -> Iterator[list[tuple[str, str, int, int]]]:
+        """Each record's spans as (layer, id, start, end), in export order, read without their
+        fields: a cheap first look for a format that needs one (conll counts its columns)."""
+        for document_id, source, _, gold in self._records():
+            if gold:
+                rows = self.project.db.execute('SELECT layer, id, start, "end" FROM gold_annotations '
+                                               "WHERE document_id = ? AND decision != 'rejected'", [document_id])
+            else:
+                rows = self.project.db.execute('SELECT a.layer, a.id, a.start, a."end" FROM annotations a '
+                                               "JOIN coders k ON k.id = a.coder_id WHERE a.document_id = ? "
+                                               "AND k.name = ?", [document_id, source])
+            yield [tuple(row) for row in rows]
 
     def _coder(self, document: Any, coder: str, status: str) -> ExportDocument:
         spans = [ExportSpan(a.id, a.layer, a.start, a.end, a.quote, a.attrs, coder=coder)
