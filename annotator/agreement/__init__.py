@@ -1,10 +1,17 @@
 """Inter-annotator agreement metrics: pure numerics, no Qt and no store.
 
+Every coefficient takes reliability data as coders x units (a list of rows, a numpy array or a
+pandas DataFrame; None, NaN or pandas.NA for a missing value):
+
 * :func:`krippendorff_alpha` -- any number of coders, missing values, nominal / ordinal /
   interval / ratio or a custom distance (e.g. :func:`masi_distance` for sets of actors);
-  :func:`bootstrap_alpha` -- its percentile bootstrap interval over units and q = P(alpha < min).
-* :func:`cohen_kappa` (unweighted, linear, quadratic), :func:`fleiss_kappa`,
-  :func:`percent_agreement`.
+  :func:`bootstrap_alpha` -- its percentile bootstrap interval (resampling units, or Hayes &
+  Krippendorff's resampling of pairs from the coincidence matrix) and q = P(alpha < min).
+* :func:`gwet_ac1`, :func:`gwet_ac2` (weighted), :func:`brennan_prediger`,
+  :func:`conger_kappa`, :func:`fleiss_kappa` (counts, or ``reliability_data=`` with missing
+  ratings), :func:`scott_pi`, :func:`light_kappa` -- with Gwet's analytic standard errors;
+  :func:`cohen_kappa` (two coders, weighted), :func:`percent_agreement`.
+* :func:`specific_agreement` (per category), :func:`pairwise_matrix` (coder x coder).
 * :func:`unitizing_alpha` -- Krippendorff's alpha_U for spans on a continuum, per category or
   overall (as DKPro Agreement computes it).
 * :func:`span_prf` (exact / overlap precision, recall, F1) and :func:`align_spans` (one-to-one
@@ -20,9 +27,20 @@ from annotator.agreement.alpha import (
     bootstrap_alpha,
     krippendorff_alpha,
 )
+from annotator.agreement.chance import (
+    brennan_prediger,
+    conger_kappa,
+    fleiss_kappa,
+    gwet_ac1,
+    gwet_ac2,
+    light_kappa,
+    scott_pi,
+)
 from annotator.agreement.distance import jaccard_distance, masi_distance
-from annotator.agreement.kappa import KappaResult, cohen_kappa, fleiss_kappa, percent_agreement
+from annotator.agreement.kappa import KappaResult, cohen_kappa, percent_agreement
+from annotator.agreement.pairwise import PairwiseMatrix, pairwise_matrix
 from annotator.agreement.spans import PRF, Alignment, align_spans, span_prf
+from annotator.agreement.specific import SpecificAgreement, specific_agreement
 from annotator.agreement.unitizing import unitizing_alpha
 
 __all__ = [
@@ -31,14 +49,24 @@ __all__ = [
     "AlphaResult",
     "BootstrapResult",
     "KappaResult",
+    "PairwiseMatrix",
+    "SpecificAgreement",
     "align_spans",
     "bootstrap_alpha",
+    "brennan_prediger",
     "cohen_kappa",
+    "conger_kappa",
     "fleiss_kappa",
+    "gwet_ac1",
+    "gwet_ac2",
     "jaccard_distance",
     "krippendorff_alpha",
+    "light_kappa",
     "masi_distance",
+    "pairwise_matrix",
     "percent_agreement",
+    "scott_pi",
     "span_prf",
+    "specific_agreement",
     "unitizing_alpha",
 ]

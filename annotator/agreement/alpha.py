@@ -23,14 +23,14 @@ statistics plus a function of their sums (a "kernel"), so that:
 * ratio and custom distances: distances between the distinct values that share a unit (D_o) and a
   blocked quadratic form ``n' Delta n`` over the distinct values (D_e): O(V**2) time, bounded memory.
 
-The bootstrap (Hayes & Krippendorff 2007, resampling units) reuses the same kernels: a resample is a
-vector of unit multiplicities w, and every statistic is ``w @ per_unit_statistics``.
+The unit bootstrap reuses the same kernels: a resample is a vector of unit multiplicities w, and
+every statistic is ``w @ per_unit_statistics``.  Hayes & Krippendorff's (2007) bootstrap draws
+pairs of values from the coincidence matrix instead (:func:`bootstrap_alpha`, ``method="pairs"``).
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +38,10 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from annotator.agreement.reliability_data import table
+
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
+BOOTSTRAP_METHODS = ("units", "pairs")
 
 #: A custom squared-style difference delta2(a, b): symmetric, 0 for equal values.
 Distance = Callable[[Any, Any], float]
@@ -78,11 +81,12 @@ class AlphaResult:
 
 @dataclass(frozen=True)
 class BootstrapResult:
-    """Percentile bootstrap of alpha over units (see :func:`bootstrap_alpha`).
+    """Percentile bootstrap of alpha (see :func:`bootstrap_alpha`).
 
-    ``samples`` holds one alpha per resample (NaN where a resample had no variation);
-    ``n_undefined`` counts those NaNs, which are left out of ``low``, ``high`` and
-    :meth:`p_below`.
+    ``method`` is "units" (resampled units) or "pairs" (Hayes & Krippendorff's resampling of
+    pairs of values from the coincidence matrix, ``draws`` pairs per resample).  ``samples``
+    holds one alpha per resample (NaN where a resample had no variation); ``n_undefined`` counts
+    those NaNs, which are left out of ``low``, ``high`` and :meth:`p_below`.
     """
 
     value: float
@@ -94,6 +98,8 @@ class BootstrapResult:
     level: str
     n_undefined: int
     samples: np.ndarray = field(repr=False, compare=False)
+    method: str = "units"
+    draws: int = 0
 
     def p_below(self, alpha_min: float) -> float:
         """q: the share of resamples with alpha < alpha_min (Hayes & Krippendorff 2007).
@@ -107,11 +113,6 @@ class BootstrapResult:
 
 # --------------------------------------------------------------------------------------------
 # Reliability data: the pairable values, grouped by unit
-
-
-def _is_missing(value: Any) -> bool:
-    # NaN is the only value that differs from itself; covers float and numpy NaN.
-    return value is None or (isinstance(value, (float, np.floating)) and value != value)
 
 
 @dataclass(frozen=True)
@@ -151,19 +152,11 @@ class _Pairable:
 
 
 def _pairable(data: Any) -> _Pairable:
-    """Collect the pairable values of ``data`` (coders x units; None or NaN for missing)."""
-    if isinstance(data, np.ndarray) and data.dtype.kind in "biuf":
-        if data.ndim != 2:
-            raise ValueError("reliability data must be 2-D: coders x units")
-        return _pairable_numeric(data.astype(float))
-    rows = [list(row) for row in data]
-    if len({len(row) for row in rows}) > 1:
-        raise ValueError("every coder needs one entry per unit (use None for a missing value)")
-    n_units = len(rows[0]) if rows else 0
-    flat = [v for row in rows for v in row]
-    if all(_is_missing(v) or isinstance(v, numbers.Real) for v in flat):
-        return _pairable_numeric(np.array(rows, dtype=float).reshape(len(rows), n_units))
-    return _pairable_objects(rows, n_units)
+    """Collect the pairable values of ``data`` (coders x units; see :mod:`.reliability_data`)."""
+    rows = table(data)
+    if isinstance(rows, np.ndarray):
+        return _pairable_numeric(rows)
+    return _pairable_objects(rows, len(rows[0]) if rows else 0)
 
 
 def _pairable_numeric(table: np.ndarray) -> _Pairable:
@@ -183,7 +176,7 @@ def _pairable_objects(rows: list[list], n_units: int) -> _Pairable:
     index: dict[Hashable, int] = {}
     unit, codes, m = [], [], []
     for u in range(n_units):
-        values = [row[u] for row in rows if not _is_missing(row[u])]
+        values = [row[u] for row in rows if row[u] is not None]
         if len(values) < 2:
             continue
         for value in values:
@@ -242,12 +235,19 @@ def _within_unit_pairs(counts, m: np.ndarray) -> tuple[np.ndarray, ...]:
 class _NominalKernel:
     """delta2 = [c != k]: D_o from sum_c n_uc**2 per unit, D_e from sum_c n_c**2."""
 
+    scale2 = 1.0  # D_o and D_e come out in their own unit (the interval kernel rescales)
+
     def __init__(self, data: _Pairable):
         codes, values = data.coded()
         self.counts = _unit_value_counts(data.unit, codes, data.n_units, len(values))
         sum_sq = np.asarray(self.counts.multiply(self.counts).sum(axis=1)).ravel()
         m = data.m
         self.stats = np.column_stack([m, (m * m - sum_sq) / (m - 1.0)])
+
+    @staticmethod
+    def cell_delta(c: np.ndarray, k: np.ndarray) -> np.ndarray:
+        """delta2 between value codes c and k (for the coincidence bootstrap)."""
+        return (c != k).astype(float)
 
     def disagreements(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         n, do = (w @ self.stats).T
@@ -266,6 +266,13 @@ class _IntervalKernel:
         # Centre on the data value nearest the mean: identical values stay exactly 0 and the
         # global sums of squares lose next to nothing to cancellation.
         x = x - x[np.argmin(np.abs(x - x.mean()))]
+        # Then scale to at most 1 in absolute value: squares of values beyond 1e154 overflow,
+        # and alpha = 1 - D_o / D_e does not depend on the unit of measurement.
+        largest = float(np.abs(x).max())
+        if largest > 0:
+            x = x / largest
+        self.scale2 = largest * largest if largest > 0 else 1.0
+        self.values = data.coded()[1] / (largest if largest > 0 else 1.0)
         # Within a unit, differences to its first value make m*sum(d^2) - sum(d)^2 exactly 0
         # for a unit in perfect agreement (so alpha = 1.0 exactly) and keep the terms small.
         d = x - x[data.starts][unit]
@@ -275,6 +282,10 @@ class _IntervalKernel:
         self.stats = np.column_stack(
             [m, do_u, np.bincount(unit, x, len(m)), np.bincount(unit, x * x, len(m))]
         )
+
+    def cell_delta(self, c: np.ndarray, k: np.ndarray) -> np.ndarray:
+        """delta2 in the kernel's scaled unit, as its D_o and D_e."""
+        return (self.values[c] - self.values[k]) ** 2
 
     def disagreements(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         n, do, s1, s2 = (w @ self.stats).T
@@ -288,6 +299,8 @@ class _OrdinalKernel:
     The mid-ranks depend on the marginals, so in a resample they are recomputed from n*_c.
     """
 
+    scale2 = 1.0
+
     def __init__(self, data: _Pairable):
         if data.x is None:
             raise TypeError("ordinal alpha needs numeric values (map ordered labels to ranks)")
@@ -296,6 +309,12 @@ class _OrdinalKernel:
         self.counts = _unit_value_counts(data.unit, codes, data.n_units, len(values))
         pairs = _within_unit_pairs(self.counts, data.m)
         self.pair_unit, self.pair_c, self.pair_k, self.pair_w = pairs
+        marginals = np.asarray(self.counts.sum(axis=0)).ravel()
+        self.ranks = np.cumsum(marginals) - marginals / 2.0
+
+    def cell_delta(self, c: np.ndarray, k: np.ndarray) -> np.ndarray:
+        """delta2 from the mid-ranks of the data's own marginals (fixed, as D_e is)."""
+        return (self.ranks[c] - self.ranks[k]) ** 2
 
     def disagreements(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         n = w @ self.m
@@ -316,9 +335,12 @@ class _PairwiseKernel:
     ``delta_pairs(c, k)`` the distances of code pairs.
     """
 
+    scale2 = 1.0
+
     def __init__(self, data: _Pairable, codes: np.ndarray, n_distinct: int, delta_rows, delta_pairs):
         self.counts = _unit_value_counts(data.unit, codes, data.n_units, n_distinct)
         self.delta_rows = delta_rows
+        self.cell_delta = delta_pairs
         unit, c, k, weight = _within_unit_pairs(self.counts, data.m)
         do_u = np.bincount(unit, weight * delta_pairs(c, k), data.n_units)
         self.stats = np.column_stack([data.m, do_u])
@@ -417,11 +439,71 @@ class _Prepared:
         return result
 
     def alphas(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """alpha, D_o and D_e for every row of unit multiplicities w."""
         do, de = self.kernel.disagreements(w)
         undefined = self.no_variation(w) | ~(de > 0)
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.where(undefined, np.nan, 1.0 - do / de)
-        return value, do, de
+        return value, do * self.kernel.scale2, de * self.kernel.scale2
+
+    def coincidences(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The coincidence matrix of units weighted by w, as its cells c <= k with o_ck > 0.
+
+        Returns (c, k, weight): weight is o_cc on the diagonal and o_ck + o_kc = 2 o_ck off it,
+        so that weight / n is the probability of drawing the unordered pair {c, k}.
+        """
+        data = self.data
+        codes, values = data.coded()
+        counts = _unit_value_counts(data.unit, codes, data.n_units, len(values))
+        unit, c, k, pair = _within_unit_pairs(counts, data.m)
+        rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+        n_uc = counts.data
+        diagonal = n_uc * (n_uc - 1.0) / (data.m[rows] - 1.0)
+        low, high = np.minimum(c, k), np.maximum(c, k)
+        c = np.concatenate([low, counts.indices])
+        k = np.concatenate([high, counts.indices])
+        weight = np.concatenate([pair * w[unit], diagonal * w[rows]])
+        size = len(values)
+        cells, where = np.unique(c * size + k, return_inverse=True)
+        totals = np.bincount(where.ravel(), weight)
+        keep = totals > 0
+        return cells[keep] // size, cells[keep] % size, totals[keep]
+
+    def pair_samples(self, w: np.ndarray, n_boot: int, rng: np.random.Generator,
+                     draws: int | None) -> tuple[np.ndarray, int]:
+        """Hayes & Krippendorff's bootstrap (see :func:`bootstrap_alpha`): alphas and draws M."""
+        samples = np.full(n_boot, math.nan)
+        value, _, de = self.alphas(w[None, :])
+        m = self.data.m
+        if draws is None:
+            draws = int(round(float(w @ (m * (m - 1.0) / 2.0))))
+        if np.isnan(value[0]):
+            return samples, draws
+        de = de[0] / self.kernel.scale2  # in the kernel's unit, as cell_delta
+        c, k, weight = self.coincidences(w)
+        p = weight / weight.sum()
+        delta = self.kernel.cell_delta(c, k)
+        diagonal = np.nonzero(c == k)[0]
+        n_cells = len(p)
+        by_count = n_cells <= draws  # a multinomial draw costs O(cells), index draws O(draws)
+        chunk = max(1, _CHUNK // (n_cells if by_count else draws))
+        cumulative = np.cumsum(p)
+        for start in range(0, n_boot, chunk):
+            size = min(chunk, n_boot - start)
+            if by_count:
+                counts = rng.multinomial(draws, p, size=size).astype(float)
+            else:
+                drawn = np.minimum(np.searchsorted(cumulative, rng.random((size, draws)), "right"),
+                                   n_cells - 1)
+                flat = (drawn + n_cells * np.arange(size)[:, None]).ravel()
+                counts = np.bincount(flat, minlength=size * n_cells).reshape(size, n_cells).astype(float)
+            alpha = 1.0 - (counts @ delta) / (draws * de)
+            # Krippendorff's step four: alpha has no meaning below -1; a resample whose pairs
+            # all fall in one diagonal cell holds a single value, so it has no alpha.
+            alpha = np.maximum(alpha, -1.0)
+            alpha[(counts[:, diagonal] == draws).any(axis=1)] = math.nan
+            samples[start:start + size] = alpha
+        return samples, draws
 
 
 def _point_estimate(prepared: _Prepared) -> AlphaResult:
@@ -481,32 +563,54 @@ def bootstrap_alpha(
     seed: int = 0,
     ci: float = 0.95,
     distance: Distance | None = None,
+    method: str = "units",
+    draws: int | None = None,
 ) -> BootstrapResult:
-    """Percentile bootstrap confidence interval for Krippendorff's alpha, resampling units.
+    """Percentile bootstrap interval for Krippendorff's alpha, and q = P(alpha < alpha_min).
 
-    Each resample draws the pairable units with replacement (as many as there are) and
-    recomputes alpha in full -- D_o, and D_e from the resampled marginals -- which keeps the
-    values of a unit together.  This is the common practical variant; Hayes & Krippendorff
-    (2007) "Answering the call for a standard reliability measure for coding data",
-    Communication Methods and Measures 1(1):77-89, instead resample pairs of values from the
-    coincidence matrix with D_e held fixed, which gives somewhat different intervals.
+    ``method="units"`` (default) draws the pairable units with replacement, as many as there
+    are, and recomputes alpha in full -- D_o, and D_e from the resampled marginals -- which keeps
+    the values of a unit together (Efron's nonparametric bootstrap with units as the sampled
+    objects).  Resample r uses the units ``rng.integers(0, n_units, n_units)`` of the r-th such
+    draw from ``numpy.random.default_rng(seed)``.
 
-    ``low``/``high`` are the (1-ci)/2 and (1+ci)/2 quantiles of the resampled alphas;
-    ``p_below(0.667)`` / ``p_below(0.8)`` give Hayes & Krippendorff's q.  Resamples without
-    variation have no alpha: they are kept as NaN in ``samples`` and counted in ``n_undefined``.
-    Resample r uses the units ``rng.integers(0, n_units, n_units)`` of the r-th such draw from
-    ``numpy.random.default_rng(seed)``, so the same data and seed give the same samples.  Each
-    resample costs one product of its unit multiplicities with precomputed per-unit statistics.
+    ``method="pairs"`` is the bootstrap of Hayes & Krippendorff (2007) "Answering the call for a
+    standard reliability measure for coding data", Communication Methods and Measures 1(1):77-89,
+    as their KALPHA macro runs it (Krippendorff, "Algorithm for bootstrapping a distribution of
+    alpha", 2006, rev. 2011): each resample draws M pairs of values with replacement from the
+    observed coincidence matrix -- the unordered pair {c, k} with probability
+    o_ck (1 + [c != k]) / n -- and keeps D_e and the delta2 of the data fixed:
+
+        alpha* = 1 - (sum of delta2 over the M drawn pairs) / (M D_e),  clamped at -1.
+
+    M (``draws``) defaults to the number of pairs of values in the data, sum_u m_u (m_u - 1) / 2
+    (the paper's 239 pairs for its 40 x 5 example); KALPHA 3.0 (2011) uses
+    ``min(25 * cells with o_ck > 0, (coders - 1) * n / 2)`` instead, which ``draws=`` reproduces.
+    A resample whose M pairs all fall in one diagonal cell holds a single value and has no alpha
+    (NaN, counted in ``n_undefined``; KALPHA sets it to 0).  Pairs are drawn as independent,
+    so units are not kept together, and D_e does not vary: intervals are usually narrower than
+    the unit bootstrap's.  The M draws of a resample are one multinomial draw of cell counts
+    (or M categorical draws when there are more cells than draws).
+
+    Both: ``low``/``high`` are the (1-ci)/2 and (1+ci)/2 quantiles of the defined resampled
+    alphas; ``p_below(0.667)`` / ``p_below(0.8)`` give Hayes & Krippendorff's q; the same data and
+    seed give the same samples.
     """
     if not 0 < ci < 1:
         raise ValueError("ci must be between 0 and 1")
     if n_boot < 1:
         raise ValueError("n_boot must be at least 1")
+    if method not in BOOTSTRAP_METHODS:
+        raise ValueError(f"method must be one of {BOOTSTRAP_METHODS}, not {method!r}")
+    if draws is not None and draws < 1:
+        raise ValueError("draws must be at least 1")
     prepared = _Prepared(data, level, distance)
     point = _point_estimate(prepared)
     samples = np.full(n_boot, math.nan)
-    if prepared.kernel is not None:
-        rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed)
+    if prepared.kernel is not None and method == "pairs":
+        samples, draws = prepared.pair_samples(np.ones(prepared.data.n_units), n_boot, rng, draws)
+    elif prepared.kernel is not None:
         n_units = prepared.data.n_units
         chunk = max(1, min(n_boot, _CHUNK // max(n_units, prepared.data.n_values)))
         for start in range(0, n_boot, chunk):
@@ -516,6 +620,12 @@ def bootstrap_alpha(
             flat = (drawn + n_units * np.arange(size)[:, None]).ravel()
             w = np.bincount(flat, minlength=size * n_units).reshape(size, n_units).astype(float)
             samples[start : start + size] = prepared.alphas(w)[0]
+    return bootstrap_result(point, samples, ci=ci, seed=seed, method=method, draws=draws or 0)
+
+
+def bootstrap_result(point: AlphaResult, samples: np.ndarray, *, ci: float, seed: int, method: str,
+                     draws: int = 0) -> BootstrapResult:
+    """The percentile interval of resampled alphas (NaN = undefined resample, left out)."""
     defined = samples[~np.isnan(samples)]
     low, high = (
         np.quantile(defined, [(1 - ci) / 2, (1 + ci) / 2]) if defined.size else (math.nan, math.nan)
@@ -525,9 +635,11 @@ def bootstrap_alpha(
         low=float(low),
         high=float(high),
         ci=ci,
-        n_boot=n_boot,
+        n_boot=len(samples),
         seed=seed,
         level=point.level,
         n_undefined=int(np.isnan(samples).sum()),
         samples=samples,
+        method=method,
+        draws=draws if method == "pairs" else 0,
     )

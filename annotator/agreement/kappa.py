@@ -1,5 +1,6 @@
-"""Chance-corrected agreement for fixed coders: Cohen's kappa (weighted), Fleiss' kappa, and
-plain percent agreement.
+"""Cohen's kappa (weighted) for two coders, plain percent agreement, and :class:`KappaResult`, the
+result of every chance-corrected coefficient (the multi-coder family is in
+:mod:`annotator.agreement.chance`).
 
 kappa = (p_o - p_e) / (1 - p_e): observed agreement p_o corrected by the agreement p_e expected
 from the coders' category frequencies.
@@ -14,18 +15,20 @@ from typing import Any
 
 import numpy as np
 
-from annotator.agreement.alpha import _is_missing, krippendorff_alpha
+from annotator.agreement.alpha import krippendorff_alpha
+from annotator.agreement.reliability_data import is_missing
 
 WEIGHTS = (None, "linear", "quadratic")
 
 
 @dataclass(frozen=True)
 class KappaResult:
-    """A kappa with its observed and chance agreement.
+    """A chance-corrected coefficient with its observed and chance agreement.
 
-    ``n`` counts the units used (pairs for Cohen, subjects for Fleiss); ``n_dropped`` the pairs
-    left out because a value was missing.  ``value`` is NaN when kappa is undefined and ``note``
-    then says why.
+    ``n`` counts the units used (pairs for Cohen, units with two or more ratings otherwise);
+    ``n_dropped`` the pairs left out because a value was missing.  ``value`` is NaN when the
+    coefficient is undefined and ``note`` then says why.  ``se`` is the analytic standard error
+    and ``low``/``high`` the interval (NaN where not computed); ``coefficient`` names it.
     """
 
     value: float
@@ -35,6 +38,11 @@ class KappaResult:
     n_dropped: int = 0
     weights: str | None = None
     note: str = ""
+    se: float = math.nan
+    low: float = math.nan
+    high: float = math.nan
+    p_value: float = math.nan
+    coefficient: str = ""
 
 
 def _categories(values: list[Hashable], labels: Sequence[Hashable] | None, weighted: bool) -> list:
@@ -80,7 +88,7 @@ def cohen_kappa(
     a, b = list(a), list(b)
     if len(a) != len(b):
         raise ValueError("both coders need one value per unit (use None for a missing value)")
-    pairs = [(x, y) for x, y in zip(a, b) if not (_is_missing(x) or _is_missing(y))]
+    pairs = [(x, y) for x, y in zip(a, b) if not (is_missing(x) or is_missing(y))]
     n, dropped = len(pairs), len(a) - len(pairs)
     if n == 0:
         return KappaResult(math.nan, 0, math.nan, math.nan, dropped, weights, "no complete pairs")
@@ -101,34 +109,6 @@ def cohen_kappa(
         return KappaResult(math.nan, n, observed, expected, dropped, weights, note)
     value = float(1.0 - disagreement / chance_disagreement)
     return KappaResult(value, n, observed, expected, dropped, weights)
-
-
-def fleiss_kappa(counts: Sequence[Sequence[int]] | np.ndarray) -> KappaResult:
-    """Fleiss' kappa from a subjects x categories table of how many raters chose each category.
-
-    P_i = (sum_j n_ij**2 - r) / (r (r - 1)) with r raters per subject, P = mean_i P_i,
-    p_j = sum_i n_ij / (N r), P_e = sum_j p_j**2, kappa = (P - P_e) / (1 - P_e).
-    Every subject must have the same number r >= 2 of ratings.
-    Fleiss, J. L. (1971) "Measuring nominal scale agreement among many raters", Psychological
-    Bulletin 76(5):378-382.
-    """
-    table = np.asarray(counts, dtype=float)
-    if table.ndim != 2 or (table < 0).any():
-        raise ValueError("counts must be a subjects x categories table of non-negative counts")
-    subjects = len(table)
-    if subjects == 0:
-        return KappaResult(math.nan, 0, math.nan, math.nan, note="no subjects")
-    raters = table.sum(axis=1)
-    if not (raters == raters[0]).all() or raters[0] < 2:
-        raise ValueError("every subject needs the same number (>= 2) of ratings")
-    r = raters[0]
-    observed = float(((table * table).sum(axis=1) - r).mean() / (r * (r - 1)))
-    p = table.sum(axis=0) / (subjects * r)
-    expected = float((p * p).sum())
-    if expected == 1.0:
-        note = "no variation: every rating is the same category, so chance agreement is 1"
-        return KappaResult(math.nan, subjects, observed, expected, note=note)
-    return KappaResult((observed - expected) / (1 - expected), subjects, observed, expected)
 
 
 def percent_agreement(data: Sequence[Sequence[Any]] | np.ndarray) -> float:

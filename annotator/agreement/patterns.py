@@ -41,9 +41,9 @@ from annotator.agreement.alpha import (
     AlphaResult,
     BootstrapResult,
     Distance,
-    _is_missing,
     _Prepared,
 )
+from annotator.agreement.reliability_data import is_missing
 
 # Floats per chunk of resamples x patterns (8 MB), as in alpha.bootstrap_alpha.
 _CHUNK = 1 << 20
@@ -77,7 +77,7 @@ def collapse(data: np.ndarray | list[list[Any]]) -> tuple[np.ndarray | list[list
     grouped: dict[frozenset, list[Any]] = {}
     tally: Counter = Counter()
     for unit in zip(*rows):
-        values = [v for v in unit if not _is_missing(v)]
+        values = [v for v in unit if not is_missing(v)]
         if len(values) < 2:
             continue
         key = frozenset(Counter(values).items())
@@ -133,7 +133,7 @@ class Patterns:
             return float(values[top]), float(totals[top] / totals.sum())
         for values, count in zip(zip(*self.table), self.counts):
             for value in values:
-                if not _is_missing(value):
+                if not is_missing(value):
                     tally[value] += count
         value, count = tally.most_common(1)[0]
         return value, count / sum(tally.values())

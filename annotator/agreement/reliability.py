@@ -21,7 +21,7 @@ What is measured (formulas and references in docs/agreement.md):
   when every document has the same number of values, percent agreement;
 * actors per document: the set of canonical names each coder marked, alpha with MASI distance.
 
-Every alpha gets a seeded percentile bootstrap interval (:mod:`annotator.agreement.resample`);
+Every alpha gets a seeded percentile bootstrap interval (:mod:`annotator.agreement.patterns`);
 each variable's seed derives from ``seed`` and its name, so selecting other layers or coders
 never changes another variable's interval.
 """
@@ -40,14 +40,16 @@ from typing import Any
 
 import numpy as np
 
-from annotator.agreement.alpha import AlphaResult, _is_missing
+from annotator.agreement.alpha import AlphaResult
+from annotator.agreement.chance import fleiss_kappa
 from annotator.agreement.coding import MASI, FieldCoding, coding_for
 from annotator.agreement.distance import masi_distance
-from annotator.agreement.kappa import KappaResult, cohen_kappa, fleiss_kappa
+from annotator.agreement.kappa import KappaResult, cohen_kappa
 from annotator.agreement.loader import load_coding
 from annotator.agreement.matching import PairMatch
 from annotator.agreement.patterns import Patterns
 from annotator.agreement.rawdata import reliability_rows, reliability_table
+from annotator.agreement.reliability_data import is_missing
 from annotator.agreement.results import (
     MISSING,
     AgreementSummary,
@@ -353,7 +355,7 @@ class _Summarizer:
         for d, doc_id in enumerate(s.documents):
             who = np.nonzero(s.done[d])[0]
             codes = [table[c][d] for c in who]
-            present = [not _is_missing(v) for v in codes]
+            present = [not is_missing(v) for v in codes]
             if not any(present):
                 continue
             if all(present) and all(v == codes[0] for v in codes):
