@@ -20,6 +20,7 @@ from annotator.agreement.command import make_command
 from annotator.codebook import Codebook, CodebookError
 from annotator.default_project import ensure_default_project
 from annotator.export.command import make_command as make_export_command
+from annotator.gold.command import gold_command
 from annotator.imports.command import make_command as make_import_annotations_command
 from annotator.paths import data_dir
 from annotator.qt_platform import library_problem
@@ -335,6 +336,7 @@ def validate_codebook(path: Path) -> None:
 cli.add_command(make_command(open_project))
 cli.add_command(make_export_command(open_project))
 cli.add_command(make_import_annotations_command(open_project))
+cli.add_command(gold_command(open_project))
 
 
 def main() -> None:

@@ -44,18 +44,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
+import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import combinations, count, repeat
 from typing import Any
 
 import numpy as np
 
-from annotator.agreement.study import SKIP_FIELDS, LayerData, Study
+from annotator.agreement.reliability import _gc_paused
+from annotator.agreement.matching import Clusters, LayerSpans, cluster, match_pair
+from annotator.agreement.study import SKIP_FIELDS
 from annotator.codebook import Codebook, Layer
-from annotator.model import Annotation, GoldAnnotation, GoldLabel, GoldLink, Link
-from annotator.store.gold import CodedSpan, FinishedCoding
+from annotator.model import Annotation, GoldAnnotation, GoldLabel, Link
+from annotator.store.gold import FinishedCoding, LinkColumns
 
 MIN_CODERS = 2
 STATUSES = ("unanimous", "majority", "disagreement")
@@ -290,205 +293,311 @@ class _Gold:
 
 
 @dataclass
-class _LayerUnits:
-    """A layer's items as arrays (built once for all documents)."""
+class _Votes:
+    """Items of one kind as arrays, built once for all documents: who agrees with whom.
 
-    data: LayerData
-    units: np.ndarray  # items x coders: annotation index, -1 absent
-    doc: np.ndarray  # document index per item (sorted)
+    ``values`` are items x coders arrays: each coder's version as integer codes, equal codes
+    meaning the same version; ``present`` marks the coders with a version (a span; for links, a span
+    where the link starts).  Everything else follows (module docstring).
+    """
+
+    doc: np.ndarray  # document index per item
     status: np.ndarray  # index into STATUSES
+    majority: np.ndarray  # items x coders: in the majority (or all, when unanimous)
+    majority_absent: np.ndarray  # the majority has no version here
+
+    @classmethod
+    def of(cls, values: Sequence[np.ndarray], present: np.ndarray, doc: np.ndarray, n_coders: np.ndarray,
+           min_coders: int) -> "_Votes":
+        """Votes from one or more items x coders code arrays (versions are the same when every
+        array's codes are equal)."""
+        same = present[:, None, :] & present[:, :, None]
+        for codes in values:
+            same &= codes[:, :, None] == codes[:, None, :]
+        support = same.sum(axis=2)
+        rows = np.arange(len(present))
+        best_col = np.argmax(support, axis=1) if len(present) else np.zeros(0, dtype=np.intp)
+        best = support[rows, best_col]
+        n_present = present.sum(axis=1)
+        n = n_coders[doc]
+        unanimous = (n_present == n) & (best == n) & (n >= min_coders)
+        absent = n - n_present
+        majority_absent = ~unanimous & (absent * 2 > n) & (absent >= min_coders)
+        majority_present = ~unanimous & (best * 2 > n) & (best >= min_coders)
+        status = np.where(unanimous, 0, np.where(majority_present | majority_absent, 1, 2))
+        majority = same[rows, best_col] & (majority_present | unanimous)[:, None]
+        return cls(doc, status, majority, majority_absent)
+
+
+@dataclass
+class _LayerUnits:
+    """A span layer's items: the engine's alignment, then votes on exact edges and attributes."""
+
+    layer: Layer
+    spans: LayerSpans
+    rows: np.ndarray  # per span of the layer: its row in FinishedCoding.spans
+    units: np.ndarray  # items x coders: index into spans, -1 absent
+    offset: int  # global item number of the first item (links refer to items across layers)
+    votes: _Votes
     kinds: np.ndarray  # bit mask of SPAN_KINDS
-    majority: np.ndarray  # items x coders: coder in the majority
-    majority_absent: np.ndarray  # the majority marked nothing
 
 
 class Candidates:
-    """Candidate items of many documents, built at once (see :func:`build_candidates`).
+    """Candidate items of many documents, classified at once (see :func:`build_candidates`).
 
     ``documents`` are the candidate documents (two or more coders finished them), ``excluded``
-    the others with the reason.  :meth:`document` gives one document's items.
+    the others with the reason.  :meth:`document` builds one document's items, reading its
+    annotations and links through ``fetch(document_id)`` and ``fetch_links(document_id)`` (the store's
+    ``annotations_by_rowid`` and ``links``); :meth:`counts`
+    counts every document's items by status without building them.
     """
 
-    def __init__(self, coding: FinishedCoding, codebook: Codebook, gold: Mapping[str, _Gold], *,
+    def __init__(self, coding: FinishedCoding, codebook: Codebook, gold: Mapping[str, _Gold],
+                 fetch: Callable[[str], dict[int, Annotation]], fetch_links: Callable[[str], list[Link]], *,
                  min_coders: int = MIN_CODERS):
         if min_coders < 2:
             raise ValueError("gold needs at least two coders to agree (min_coders >= 2)")
         self.codebook, self.min_coders, self._gold = codebook, min_coders, gold
-        self._coding = coding
+        self._fetch, self._fetch_links = fetch, fetch_links
+        self._labels = coding.labels
         candidates = {d: c for d, c in coding.coders.items() if len(c) >= 2}
         self.excluded = [(d, f"finished by {len(c)} coder(s); gold needs two") for d, c in coding.coders.items()
                          if len(c) < 2]
         self.documents = list(candidates)
         self.coders = tuple(dict.fromkeys(c for names in candidates.values() for c in names))
+        self._index = {d: i for i, d in enumerate(self.documents)}
+        self._done = np.array([[c in candidates[d] for c in self.coders] for d in self.documents],
+                              dtype=bool).reshape(len(self.documents), len(self.coders))
         self._layers: list[_LayerUnits] = []
-        self._study: Study | None = None
-        if self.documents:
-            wanted = set(self.documents)
-            self._study = Study([s for s in coding.spans if s.document_id in wanted], {}, codebook,
-                                lengths={d: coding.lengths[d] for d in self.documents}, coders=self.coders,
-                                coded=candidates, layers=[layer.id for layer in codebook.layers])
-            n_coders = self._study.done.sum(axis=1)
-            self._layers = [self._classify(data, n_coders) for data in self._study.layer_data]
-        self._links_by_doc: dict[str, list[Link]] = {}
-        for link in coding.links:
-            self._links_by_doc.setdefault(link.document_id, []).append(link)
+        self._link_slots: tuple[np.ndarray, np.ndarray, _Votes] | None = None
+        if not self.documents:
+            return
+        with _gc_paused():  # hundreds of thousands of records: see reliability._gc_paused
+            columns = coding.spans
+            self._rowids, self._attrs = columns.rowid, columns.attrs
+            doc = _lookup(self._index, columns.document)
+            coder = _lookup({c: i for i, c in enumerate(self.coders)}, columns.coder)
+            layer_code = _lookup({layer.id: i for i, layer in enumerate(codebook.layers)}, columns.layer)
+            # Documents end to end on one continuum, as the agreement engine lays them out.
+            lengths = np.array([coding.lengths[d] for d in self.documents], dtype=np.int64)
+            shift = np.r_[0, np.cumsum(lengths)[:-1]]
+            keep = (doc >= 0) & (coder >= 0)
+            start = columns.start + shift[np.maximum(doc, 0)]
+            end = columns.end + shift[np.maximum(doc, 0)]
+            n_coders = self._done.sum(axis=1)
+            offset = 0
+            for i, layer in enumerate(codebook.layers):
+                rows = np.nonzero(keep & (layer_code == i))[0]
+                spans = LayerSpans(coder[rows], doc[rows], start[rows], end[rows])
+                self._layers.append(self._classify(layer, spans, rows, n_coders, offset))
+                offset += len(self._layers[-1].units)
+            self._link_slots = self._classify_links(coding.links, n_coders)
+            self._fields = {d: self._field_votes(d) for d in self.documents}
 
-    # -- arrays ----------------------------------------------------------------------------------
+    # -- classification (all documents) -----------------------------------------------------------
 
-    def _classify(self, data: LayerData, n_coders: np.ndarray) -> _LayerUnits:
-        spans, anns = data.spans, data.annotations
-        units = _units(data, len(self.coders))
+    def _classify(self, layer: Layer, spans: LayerSpans, rows: np.ndarray, n_coders: np.ndarray,
+                  offset: int) -> _LayerUnits:
+        n_c = len(self.coders)
+        matches = [match_pair(spans, a, b, self._done[:, a] & self._done[:, b])
+                   for a, b in combinations(range(n_c), 2)]
+        units = _units(spans, cluster(spans, matches, n_c), n_c)
         present = units >= 0
         idx = np.maximum(units, 0)
         first = np.argmax(present, axis=1)
         doc = spans.doc[idx[np.arange(len(units)), first]] if len(units) else np.empty(0, dtype=np.intp)
         edges = np.where(present, (spans.start[idx] << 32) | spans.end[idx], -1)
-        raw: dict[str, int] = {}
-        codes = np.fromiter((raw.setdefault(a.attrs_json, len(raw)) for a in anns), dtype=np.int64, count=len(anns))
-        attrs = np.where(present, codes[idx], -1)
-        differ = (_spread(attrs, present)).nonzero()[0]
-        if len(differ):
-            # Stored JSON is canonical, so equal text means equal values; texts that differ may
-            # still mean the same (an unchecked box stored as false or left out): compare those
-            # after ``comparable``, mapping each distinct text once.
-            texts = list(raw)
-            canon: dict[str, int] = {}
-            remap = np.arange(len(raw), dtype=np.int64)
-            for code in np.unique(attrs[differ][present[differ]]).tolist():
-                key = json.dumps(comparable(json.loads(texts[code]), data.layer), sort_keys=True)
-                remap[code] = len(raw) + canon.setdefault(key, len(canon))
-            attrs = np.where(present, remap[np.maximum(attrs, 0)], -1)
-        same = (edges[:, :, None] == edges[:, None, :]) & (attrs[:, :, None] == attrs[:, None, :]) \
-            & present[:, None, :] & present[:, :, None]
-        support = same.sum(axis=2)
-        best = support.max(axis=1) if len(units) else np.zeros(0, dtype=int)
-        n_present = present.sum(axis=1)
-        n = n_coders[doc]
-        all_present = n_present == n
-        unanimous = all_present & (best == n_present) & (n >= self.min_coders)
-        absent = n - n_present
-        majority_absent = ~unanimous & (absent * 2 > n) & (absent >= self.min_coders)
-        majority_present = ~unanimous & (best * 2 > n) & (best >= self.min_coders)
-        status = np.where(unanimous, 0, np.where(majority_present | majority_absent, 1, 2))
-        kinds = (np.where(all_present, 0, _PRESENCE) | np.where(_spread(edges, present), _EDGES, 0)
-                 | np.where(_spread(attrs, present), _ATTRIBUTE, 0))
-        best_col = np.argmax(support, axis=1)
-        majority = same[np.arange(len(units)), best_col] & (majority_present | unanimous)[:, None]
-        return _LayerUnits(data, units, doc, status, kinds, majority, majority_absent)
+        attrs = np.where(present, _attribute_codes([self._attrs[r] for r in rows.tolist()], layer)[idx], -1)
+        kinds = (np.where(present.sum(axis=1) == n_coders[doc], 0, _PRESENCE)
+                 | np.where(_spread(edges, present), _EDGES, 0) | np.where(_spread(attrs, present), _ATTRIBUTE, 0))
+        return _LayerUnits(layer, spans, rows, units, offset,
+                           _Votes.of((edges, attrs), present, doc, n_coders, self.min_coders), kinds)
 
-    # -- items -----------------------------------------------------------------------------------
+    def _classify_links(self, links: LinkColumns, n_coders: np.ndarray) -> tuple[np.ndarray, np.ndarray, _Votes]:
+        """Link slots (source item, kind) of all documents; a coder's version is the set of target
+        items, coded by a 64-bit hash sum (the empty set: 0)."""
+        n_items = sum(len(layer.units) for layer in self._layers)
+        rowids = self._rowids
+        item_of_span = np.full(len(rowids), -1, dtype=np.int64)
+        for layer in self._layers:
+            rows, cols = np.nonzero(layer.units >= 0)
+            item_of_span[layer.rows[layer.units[rows, cols]]] = layer.offset + rows
+        presence = np.vstack([layer.units >= 0 for layer in self._layers])
+        item_doc = np.concatenate([layer.votes.doc for layer in self._layers])
+        kinds = {k.id: i for i, k in enumerate(self.codebook.links)}
+        slot = {c: i for i, c in enumerate(self.coders)}
+        if not len(rowids) or not len(links.source):
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, _Votes.of((np.zeros((0, len(self.coders)), dtype=np.int64),),
+                                           np.zeros((0, len(self.coders)), dtype=bool), empty, n_coders,
+                                           self.min_coders)
+        by_rowid = np.argsort(rowids)
+        ordered = rowids[by_rowid]
+        ends = []
+        for column in (links.source, links.target):
+            at = np.searchsorted(ordered, column).clip(0, len(ordered) - 1)
+            ends.append(np.where(ordered[at] == column, item_of_span[by_rowid[at]], -1))
+        kind, coder = _lookup(kinds, links.kind), _lookup(slot, links.coder)
+        keep = (ends[0] >= 0) & (ends[1] >= 0) & (kind >= 0) & (coder >= 0)
+        source, target, kind, coder = ends[0][keep], ends[1][keep], kind[keep], coder[keep]
+        n_kinds, n_c = max(len(kinds), 1), len(self.coders)
+        keys, slot_of = np.unique(source * n_kinds + kind, return_inverse=True)
+        distinct = np.unique((slot_of * n_c + coder) * n_items + target)  # a coder's (slot, target) once
+        pair = distinct // n_items
+        starts = np.nonzero(np.r_[True, pair[1:] != pair[:-1]])[0]
+        signature = np.zeros(len(keys) * n_c, dtype=np.uint64)
+        signature[pair[starts]] = np.add.reduceat(_mix(distinct % n_items), starts)
+        from_item = keys // n_kinds
+        present = presence[from_item]
+        values = np.where(present, signature.view(np.int64).reshape(len(keys), n_c), 0)
+        order = np.argsort(item_doc[from_item], kind="stable")
+        votes = _Votes.of((values[order],), present[order], item_doc[from_item][order], n_coders, self.min_coders)
+        return from_item[order], (keys % n_kinds)[order], votes
+
+    def _field_votes(self, document_id: str) -> list[tuple[str, dict[str, Any], str, tuple[str, ...], Any]]:
+        coders = [c for c, ok in zip(self.coders, self._done[self._index[document_id]]) if ok]
+        out = []
+        for spec in self.codebook.document_fields:
+            if f"document.{spec.id}" in SKIP_FIELDS:
+                continue
+            raw = {c: self._labels.get((document_id, c), {}).get(spec.id) for c in coders}
+            if all(comparable_value(v) is None for v in raw.values()):
+                continue
+            unchecked_is_no = spec.type == "boolean" and not spec.required
+            versions = {c: (False if v is None and unchecked_is_no else v) for c, v in raw.items()}
+            out.append((spec.id, versions, *_vote(versions, self.min_coders)))
+        return out
+
+    # -- counts ------------------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, LayerCounts]:
+        """Items per span layer, ``links`` and ``document`` by status, over every candidate document
+        (resolution not counted: see :func:`count_items` for that)."""
+        out = {}
+        for layer in self._layers:
+            out[layer.layer.id] = _status_counts(layer.votes.status)
+        if self._link_slots is not None:
+            out[LINKS] = _status_counts(self._link_slots[2].status)
+        fields = [STATUSES.index(v[2]) for votes in getattr(self, "_fields", {}).values() for v in votes]
+        out[DOCUMENT] = _status_counts(np.array(fields, dtype=int))
+        return out
+
+    # -- items (one document) ----------------------------------------------------------------------
 
     def document(self, document_id: str) -> DocumentCandidates:
         """The items of one candidate document (KeyError for others: see ``excluded``)."""
-        if self._study is None or document_id not in self._study.doc_index:
-            raise KeyError(document_id)
-        d = self._study.doc_index[document_id]
-        coders = tuple(c for c, ok in zip(self.coders, self._study.done[d]) if ok)
+        d = self._index[document_id]
+        coders = tuple(c for c, ok in zip(self.coders, self._done[d]) if ok)
         gold = self._gold.get(document_id, _Gold())
+        annotations = self._fetch(document_id)
         spans: list[SpanItem] = []
+        by_item: dict[int, SpanItem] = {}
         for layer in self._layers:
-            lo, hi = np.searchsorted(layer.doc, [d, d + 1])
-            spans += [self._span_item(layer, u, document_id, gold) for u in range(lo, hi)]
-        spans.sort(key=lambda s: (s.start, -s.end, s.layer))
-        links = self._link_items(document_id, coders, spans, gold)
-        fields = self._field_items(document_id, coders, gold)
+            lo, hi = np.searchsorted(layer.votes.doc, [d, d + 1])
+            for u in range(lo, hi):
+                by_item[layer.offset + u] = self._span_item(layer, u, document_id, coders, annotations, gold)
+        spans = sorted(by_item.values(), key=lambda s: (s.start, -s.end, s.layer))
+        links = self._link_items(d, document_id, coders, by_item, gold)
+        fields = [FieldItem(_item_id("field", document_id, f), document_id, f, versions, status, majority, value,
+                            gold.labels.get(f)) for f, versions, status, majority, value in self._fields[document_id]]
         return DocumentCandidates(document_id, coders, tuple(spans), tuple(links), tuple(fields))
 
     def all_documents(self) -> Iterable[DocumentCandidates]:
         for document_id in self.documents:
             yield self.document(document_id)
 
-    def _span_item(self, layer: _LayerUnits, u: int, document_id: str, gold: _Gold) -> SpanItem:
-        data, row = layer.data, layer.units[u]
-        d = layer.doc[u]
-        done = self._study.done[d]
-        versions: dict[str, Annotation | None] = {}
-        for c, coder in enumerate(self.coders):
-            if done[c]:
-                versions[coder] = data.annotations[row[c]].annotation() if row[c] >= 0 else None
+    def _span_item(self, layer: _LayerUnits, u: int, document_id: str, coders: tuple[str, ...],
+                   annotations: Mapping[int, Annotation], gold: _Gold) -> SpanItem:
+        row, votes = layer.units[u], layer.votes
+        slot = {c: i for i, c in enumerate(self.coders)}
+        versions = {c: annotations[int(self._rowids[layer.rows[row[slot[c]]]])] if row[slot[c]] >= 0 else None
+                    for c in coders}
         present = [a for a in versions.values() if a is not None]
         ids = sorted(a.id for a in present)
         kinds = tuple(k for bit, k in zip((_PRESENCE, _EDGES, _ATTRIBUTE), SPAN_KINDS) if layer.kinds[u] & bit)
-        majority = tuple(c for c, coder in enumerate(self.coders) if layer.majority[u, c])
-        majority_version = versions[self.coders[majority[0]]] if majority else None
-        if layer.majority_absent[u]:
+        majority = tuple(c for c in coders if votes.majority[u, slot[c]])
+        majority_version = versions[majority[0]] if majority else None
+        if votes.majority_absent[u]:
             majority = tuple(c for c, a in versions.items() if a is None)
-        else:
-            majority = tuple(self.coders[c] for c in majority)
-        differences = _differences(versions, data.layer) if "attribute" in kinds else ()
+        differences = _differences(versions, layer.layer) if "attribute" in kinds else ()
         resolution = next((gold.by_cover[i] for i in ids if i in gold.by_cover), None)
-        return SpanItem(_item_id("span", document_id, data.layer.id, *ids), document_id, data.layer.id,
+        return SpanItem(_item_id("span", document_id, layer.layer.id, *ids), document_id, layer.layer.id,
                         min(a.start for a in present), max(a.end for a in present), versions,
-                        STATUSES[layer.status[u]], kinds, differences, majority, majority_version, resolution,
-                        data.layer)
+                        STATUSES[votes.status[u]], kinds, differences, majority, majority_version, resolution,
+                        layer.layer)
 
-    def _link_items(self, document_id: str, coders: tuple[str, ...], spans: list[SpanItem],
+    def _link_items(self, d: int, document_id: str, coders: tuple[str, ...], by_item: Mapping[int, SpanItem],
                     gold: _Gold) -> list[LinkItem]:
-        item_of = {a_id: s for s in spans for a_id in s.annotation_ids}
-        slots: dict[tuple[str, str], dict[str, set[str]]] = {}
+        if self._link_slots is None:
+            return []
+        from_items, kind_codes, votes = self._link_slots
+        lo, hi = np.searchsorted(votes.doc, [d, d + 1])
+        item_of = {a_id: s for s in by_item.values() for a_id in s.annotation_ids}
+        chosen: dict[tuple[str, str], dict[str, set[str]]] = {}
         rows: dict[tuple[str, str], list[Link]] = {}
-        for link in self._links_by_doc.get(document_id, ()):
-            source, target = item_of.get(link.from_id), item_of.get(link.to_id)
-            if source is None or target is None:
+        for link in self._fetch_links(document_id):
+            if link.coder not in coders:
                 continue
-            key = (source.id, link.kind)
-            slots.setdefault(key, {}).setdefault(link.coder, set()).add(target.id)
-            rows.setdefault(key, []).append(link)
-        by_id = {s.id: s for s in spans}
+            source, target = item_of.get(link.from_id), item_of.get(link.to_id)
+            if source is not None and target is not None:
+                chosen.setdefault((source.id, link.kind), {}).setdefault(link.coder, set()).add(target.id)
+                rows.setdefault((source.id, link.kind), []).append(link)
+        slot = {c: i for i, c in enumerate(self.coders)}
         out = []
-        for (from_id, kind), chosen in slots.items():
-            source = by_id[from_id]
-            versions = {c: (tuple(sorted(chosen.get(c, ()))) if source.versions[c] is not None else None)
+        for k in range(lo, hi):
+            source, kind = by_item[int(from_items[k])], self.codebook.links[int(kind_codes[k])].id
+            targets = chosen[(source.id, kind)]
+            versions = {c: (tuple(sorted(targets.get(c, ()))) if source.versions[c] is not None else None)
                         for c in coders}
-            status, majority, value = _vote(versions, self.min_coders, none_is_vote=False)
-            targets = [by_id[t] for t in dict.fromkeys(t for v in versions.values() if v for t in v)]
-            ready = source.resolved and all(t.resolved for t in targets)
+            majority = tuple(c for c in coders if votes.majority[k, slot[c]])
+            majority_targets = versions[majority[0]] if majority else (() if votes.majority_absent[k] else None)
+            proposed = [t for t in dict.fromkeys(t for v in versions.values() if v for t in v)]
+            spans = {s.id: s for s in by_item.values()}
+            ready = source.resolved and all(spans[t].resolved for t in proposed)
             resolved = source.resolved and (
                 source.resolution.provenance.decision == "rejected"
-                or (ready and all(t.resolution.provenance.decision == "rejected"
-                                  or (source.resolution.id, t.resolution.id, kind) in gold.links for t in targets)))
-            out.append(LinkItem(_item_id("link", document_id, kind, from_id), document_id, kind, from_id, versions,
-                                tuple(rows[(from_id, kind)]), status, majority, value, resolved, ready))
-        order = {s.id: i for i, s in enumerate(spans)}
+                or (ready and all(spans[t].resolution.provenance.decision == "rejected"
+                                  or (source.resolution.id, spans[t].resolution.id, kind) in gold.links
+                                  for t in proposed)))
+            out.append(LinkItem(_item_id("link", document_id, kind, source.id), document_id, kind, source.id,
+                                versions, tuple(rows[(source.id, kind)]), STATUSES[votes.status[k]], majority,
+                                majority_targets, resolved, ready))
+        order = {s.id: (s.start, -s.end) for s in by_item.values()}
         out.sort(key=lambda l: (order[l.from_item], l.kind))
         return out
 
-    def _field_items(self, document_id: str, coders: tuple[str, ...], gold: _Gold) -> list[FieldItem]:
-        out = []
-        for spec in self.codebook.document_fields:
-            if f"document.{spec.id}" in SKIP_FIELDS:
-                continue
-            raw = {c: self._coding.labels.get((document_id, c), {}).get(spec.id) for c in coders}
-            if all(comparable_value(v) is None for v in raw.values()):
-                continue
-            unchecked_is_no = spec.type == "boolean" and not spec.required
-            versions = {c: (False if v is None and unchecked_is_no else v) for c, v in raw.items()}
-            status, majority, value = _vote(versions, self.min_coders, none_is_vote=True)
-            out.append(FieldItem(_item_id("field", document_id, spec.id), document_id, spec.id, versions, status,
-                                 majority, value, gold.labels.get(spec.id)))
-        return out
+
+def _lookup(index: Mapping[Any, int], values: list) -> np.ndarray:
+    """index[value] for each value, -1 where absent."""
+    return np.fromiter(map(index.get, values, repeat(-1)), dtype=np.intp, count=len(values))
 
 
-def _vote(versions: Mapping[str, Any], min_coders: int, *, none_is_vote: bool) -> tuple[str, tuple[str, ...], Any]:
-    """Status, majority coders and majority value of per-coder values (compared as
-    :func:`comparable_value`); ``none_is_vote``: an empty value is a version like any other."""
+def _status_counts(status: np.ndarray) -> LayerCounts:
+    n = np.bincount(status, minlength=len(STATUSES)) if len(status) else np.zeros(len(STATUSES), dtype=int)
+    return LayerCounts(items=int(n.sum()), unanimous=int(n[0]), majority=int(n[1]), disagreement=int(n[2]),
+                       unresolved_disagreements=int(n[1] + n[2]))
+
+
+def _vote(versions: Mapping[str, Any], min_coders: int) -> tuple[str, tuple[str, ...], Any]:
+    """Status, majority coders and majority value of per-coder values (a document field); an empty
+    value is a version like any other, so a majority may say "leave it empty"."""
     n = len(versions)
-    groups: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
+    groups: dict[Any, list[str]] = {}
+    values: dict[Any, Any] = {}
     for coder, value in versions.items():
-        if value is None and not none_is_vote:
-            continue
-        key = json.dumps(comparable_value(value), sort_keys=True, ensure_ascii=False)
+        key = _hashable(comparable_value(value))
         groups.setdefault(key, []).append(coder)
         values.setdefault(key, value)
-    if not groups:
-        return "disagreement", (), None
     key, who = max(groups.items(), key=lambda kv: len(kv[1]))
-    if len(who) == n and n >= min_coders and values[key] is not None:
+    if len(who) == n and n >= min_coders and key is not None:
         return "unanimous", tuple(who), values[key]
     if len(who) * 2 > n and len(who) >= min_coders:
         return "majority", tuple(who), values[key]
     return "disagreement", (), None
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _spread(values: np.ndarray, present: np.ndarray) -> np.ndarray:
@@ -499,12 +608,52 @@ def _spread(values: np.ndarray, present: np.ndarray) -> np.ndarray:
     return np.where(present, values, big).min(axis=1) != np.where(present, values, -1).max(axis=1)
 
 
-def _units(data: LayerData, n_coders: int) -> np.ndarray:
+def _mix(values: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each integer (splitmix64 finalizer), so sums of them identify sets."""
+    z = values.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def _attribute_codes(texts: list[str], layer: Layer) -> np.ndarray:
+    """Per span (its stored attribute JSON), a code of its attributes as compared
+    (:func:`comparable`): equal codes, equal values.
+
+    The store writes attributes as canonical JSON (sorted keys), so equal texts are equal values.
+    Texts that :func:`comparable` would change are rewritten first: an unchecked optional box
+    stored as false by a pattern over all distinct texts at once, the rare rest (empty values,
+    whole floats, lists) through JSON.
+    """
+    # One hashing pass: each text keeps the position where it first occurs as its raw code.
+    first: dict[str, int] = {}
+    raw = np.fromiter(map(first.setdefault, texts, count()), dtype=np.int64, count=len(texts))
+    distinct = list(first)
+    joined = "\n".join(distinct)  # JSON text has no raw line breaks
+    optional = [f.id for f in layer.fields if f.type == "boolean" and not f.required]
+    if optional:
+        keys = "|".join(re.escape(json.dumps(k, ensure_ascii=False)) for k in optional)
+        joined = re.sub(rf', (?:{keys}): false(?=[,}}])|(?:{keys}): false, |(?:{keys}): false(?=}})', "", joined)
+    cleaned = joined.split("\n")
+    starts = np.cumsum([0] + [len(t) + 1 for t in cleaned[:-1]])
+    slow = {int(i) for i in np.searchsorted(starts, [m.start() for m in _SLOW.finditer(joined)], side="right") - 1}
+    for i in slow:
+        # The store's own JSON format (annotator.store._json).
+        cleaned[i] = json.dumps(comparable(json.loads(cleaned[i]), layer), ensure_ascii=False, sort_keys=True)
+    canonical: dict[str, int] = {}
+    remap = np.zeros(len(texts), dtype=np.int64)
+    remap[list(first.values())] = [canonical.setdefault(text, len(canonical)) for text in cleaned]
+    return remap[raw]
+
+
+_SLOW = re.compile(r'null|\[|""|\.0[,}]')  # what comparable() changes besides false boxes
+
+
+def _units(spans: LayerSpans, clusters: Clusters, n_coders: int) -> np.ndarray:
     """The engine's clusters plus its ambiguous groups split (module docstring), in text order."""
-    units = data.clusters.units
+    units = clusters.units
     extra: list[list[int]] = []
-    spans = data.spans
-    for group in data.clusters.ambiguous:
+    for group in clusters.ambiguous:
         by_edges: dict[tuple[int, int], list[int]] = {}
         for i in group.tolist():
             by_edges.setdefault((int(spans.start[i]), int(spans.end[i])), []).append(i)
@@ -533,8 +682,7 @@ def _differences(versions: Mapping[str, Annotation | None], layer: Layer) -> tup
     out = []
     for name in names:
         values = {c: (present[c].get(name) if c in present else None) for c in versions}
-        seen = [json.dumps(values[c], sort_keys=True) for c in present]
-        if len(set(seen)) > 1:
+        if len({json.dumps(values[c], sort_keys=True) for c in present}) > 1:
             out.append(FieldDifference(name, values))
     return tuple(out)
 
@@ -545,16 +693,17 @@ def _differences(versions: Mapping[str, Annotation | None], layer: Layer) -> tup
 def build_candidates(project: Any, document_ids: Sequence[str] | None = None, *,
                      min_coders: int = MIN_CODERS) -> Candidates:
     """Candidate items of a project's documents (default: all), with what gold already resolves."""
-    coding = project.finished_coding(document_ids)
-    return Candidates(coding, project.codebook, load_gold(project, coding.lengths), min_coders=min_coders)
+    with _gc_paused():
+        coding = project.finished_coding(document_ids)
+        return Candidates(coding, project.codebook, load_gold(project, coding.lengths),
+                          project.annotations_by_rowid, project.links, min_coders=min_coders)
 
 
 def load_gold(project: Any, documents: Iterable[str]) -> dict[str, _Gold]:
     """The gold rows of those documents that have any, as the resolution rules read them."""
     wanted = set(documents)
-    with_gold = [d for d in project.gold_document_ids() if d in wanted]
     out: dict[str, _Gold] = {}
-    for doc_id in with_gold:
+    for doc_id in (d for d in project.gold_document_ids() if d in wanted):
         gold = out[doc_id] = _Gold()
         for g in project.gold_annotations(doc_id, include_rejected=True):
             for annotation_id in g.covers:
@@ -562,7 +711,3 @@ def load_gold(project: Any, documents: Iterable[str]) -> dict[str, _Gold]:
         gold.links = {(l.from_id, l.to_id, l.kind) for l in project.gold_links(doc_id, include_rejected=True)}
         gold.labels = project.gold_labels(doc_id, include_rejected=True)
     return out
-
-
-def is_empty(value: Any) -> bool:
-    return comparable_value(value) is None or (isinstance(value, float) and math.isnan(value))
