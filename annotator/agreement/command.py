@@ -34,6 +34,7 @@ from annotator.agreement.loader import default_coders, role_coders
 from annotator.agreement.reliability import agreement_summary, reliability_table
 from annotator.agreement.report import project_texts, render_html
 from annotator.agreement.results import AgreementSummary
+from annotator.gold.agreement import gold_agreement
 from annotator.store import ProjectError
 
 FORMATS = ("text", "json", "csv", "html")
@@ -107,10 +108,12 @@ def _say_left_out(project: Any) -> None:
 def _render(fmt: str, summary: AgreementSummary, project: Any, output: Path | None) -> str:
     if fmt == "json":
         return json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    # Each coder against gold, once some gold is marked done (docs/gold.md).
+    gold = gold_agreement(project, coders=summary.coders) if project.gold_document_ids(done_only=True) else None
     if fmt == "html":
         return render_html(summary, project_texts(project, summary), codebook=project.codebook,
-                           source=str(project.path))
-    return render_text(summary, _terminal_shaper() if output is None else str)
+                           source=str(project.path), gold=gold)
+    return render_text(summary, _terminal_shaper() if output is None else str, gold=gold)
 
 
 def _write(text: str, output: Path | None) -> None:

@@ -1,7 +1,8 @@
 """Plain-text and CSV renderings of an :class:`AgreementSummary` (the JSON is ``to_dict()``).
 
 The text is a terminal report: fixed-width tables of every alpha (all coders, then each pair),
-span matching per pair, warnings, and the unmatched spans.  Arabic quotes are passed through
+span matching per pair, each coder against the gold standard when there is one, warnings, and
+the unmatched spans.  Arabic quotes are passed through
 ``shape`` -- :func:`annotator.arabic.shape_for_display` when writing to a terminal that cannot
 shape Arabic, identity when writing to a file or pipe, so that redirected output keeps the
 logical text.
@@ -13,8 +14,12 @@ import csv
 import io
 import math
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from annotator.agreement.results import AgreementSummary, Estimate, FieldAgreement, LayerAgreement
+
+if TYPE_CHECKING:
+    from annotator.gold.agreement import GoldAgreement
 
 SUMMARY_HEADER = ["section", "layer", "variable", "coders", "level", "n_units", "value", "ci_low", "ci_high",
                   "band", "percent_agreement", "cohen_kappa", "fleiss_kappa", "precision", "recall", "f1", "note"]
@@ -66,8 +71,10 @@ def _layer_lines(layer: LayerAgreement) -> list[str]:
     return lines + _table(spans, (1, 5, 6)) + [""]
 
 
-def render_text(summary: AgreementSummary, shape: Callable[[str], str] = str) -> str:
-    """The summary as a readable terminal report (see the module docstring for ``shape``)."""
+def render_text(summary: AgreementSummary, shape: Callable[[str], str] = str,
+                gold: GoldAgreement | None = None) -> str:
+    """The summary as a readable terminal report (see the module docstring for ``shape``); with
+    ``gold`` (:func:`annotator.gold.agreement.gold_agreement`), each coder against gold too."""
     s = summary
     out = [f"Inter-annotator agreement: {len(s.coders)} coders ({', '.join(s.coders)}), "
            f"{len(s.documents)} documents compared"
@@ -82,6 +89,8 @@ def render_text(summary: AgreementSummary, shape: Callable[[str], str] = str) ->
         for var in variables:
             rows += _alpha_rows(var.label_en, var, True)
         out += ["DOCUMENT FIELDS AND ACTORS", *_table(rows, (3, 4, 7)), ""]
+    if gold is not None and gold.coders:
+        out += gold_lines(gold)
     out.append("WARNINGS")
     out += [f"  - {w.scope}: {w.message}" for w in s.warnings] or ["  none"]
     unmatched = [(layer, p) for layer in s.layers for p in layer.pairs if p.unmatched]
@@ -91,6 +100,25 @@ def render_text(summary: AgreementSummary, shape: Callable[[str], str] = str) ->
             out.append(f"  {layer.layer}, {' × '.join(p.coders)}: {len(p.unmatched)}")
             out += [f"    {r.document_id}  {r.coder}  {r.start}-{r.end}  «{shape(r.quote)}»" for r in p.unmatched]
     return "\n".join(out) + "\n"
+
+
+def gold_lines(gold: GoldAgreement) -> list[str]:
+    """Each coder against gold: span P/R/F1 per layer, then accuracy and alpha per variable."""
+    spans = [["coder", "layer", "docs", "gold/coder spans", "exact P/R/F1", "overlap P/R/F1"]]
+    values = [["coder", "variable", "level", "n", "accuracy", "alpha"]]
+    for c in gold.coders:
+        for layer in c.layers:
+            spans.append([c.coder, layer.layer, str(c.n_documents), f"{layer.n_gold}/{layer.n_coder}",
+                          "/".join(_num(x, 2) or "—" for x in (layer.exact.precision, layer.exact.recall, layer.exact.f1)),
+                          "/".join(_num(x, 2) or "—" for x in (layer.overlap.precision, layer.overlap.recall,
+                                                               layer.overlap.f1))])
+        for score in [a for layer in c.layers for a in layer.attributes] + list(c.fields):
+            values.append([c.coder, score.key, score.level, str(score.n),
+                           _num(score.accuracy * 100, 0) + "%" if not math.isnan(score.accuracy) else "",
+                           _num(score.alpha) or "undefined"])
+    return [f"AGREEMENT WITH GOLD ({len(gold.documents)} gold documents; gold is the reference of P and R)",
+            *_table(spans, (2,)), "", "  values on spans matched by overlap, and document fields:",
+            *_table(values, (3, 4, 5)), ""]
 
 
 def summary_rows(summary: AgreementSummary) -> list[list[str]]:

@@ -7,7 +7,8 @@ marked ``dir="rtl" lang="ar"``.
 
 Sections: summary table of every variable; warnings; how to read it; per span layer its chart,
 alpha table (all coders and every pair), span matching per pair, confusion matrices, unmatched
-spans and ambiguous groups; document fields and actor sets likewise; then every disagreement
+spans and ambiguous groups; document fields and actor sets likewise; each coder against the gold
+standard when there is one (section ``gold``); then every disagreement
 grouped by document -- each document has its own section (anchor ``doc-...``) with its title,
 and every disagreement shows the sentence around the span with the span in ``<mark>``.
 """
@@ -21,7 +22,7 @@ import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotator.agreement.chart import BAND_COLORS, fields_chart, layer_chart
 from annotator.agreement.coding import display
@@ -37,6 +38,9 @@ from annotator.agreement.results import (
     SpanRef,
 )
 from annotator.codebook import Codebook
+
+if TYPE_CHECKING:
+    from annotator.gold.agreement import GoldAgreement
 
 CONTEXT = 160  # code points at most on each side of a span, when no sentence boundary is nearer
 _SENTENCE_END = re.compile(r"[.!?؟\n…]")
@@ -117,8 +121,8 @@ def _doc_link(document_id: str) -> str:
 
 class _Report:
     def __init__(self, summary: AgreementSummary, texts: Mapping[str, str], codebook: Codebook | None,
-                 charts: bool):
-        self.s, self.texts, self.codebook, self.charts = summary, texts, codebook, charts
+                 charts: bool, gold: GoldAgreement | None = None):
+        self.s, self.texts, self.codebook, self.charts, self.gold = summary, texts, codebook, charts, gold
 
     def value_label(self, key: str, value: Any) -> str:
         """A stored value as escaped HTML; choice ids get their codebook labels when known.
@@ -157,6 +161,8 @@ class _Report:
         parts += [self.layer(layer) for layer in s.layers]
         if s.document_fields or s.actor_sets:
             parts.append(self.documents_section())
+        if self.gold is not None and self.gold.coders:
+            parts.append(self.gold_section())
         parts.append(self.disagreements())
         parts.append("</body></html>\n")
         return "\n".join(parts)
@@ -324,6 +330,30 @@ class _Report:
         out.append("</section>")
         return "\n".join(out)
 
+    def gold_section(self) -> str:
+        """Each coder against the gold standard: span P/R/F1 per layer, accuracy and alpha per variable."""
+        g = self.gold
+        head = "".join(f"<th>{h}</th>" for h in ("Coder", "Layer", "Documents", "Gold / coder spans", "Exact P",
+                                                 "Exact R", "Exact F1", "Overlap P", "Overlap R", "Overlap F1"))
+        rows = []
+        for c in g.coders:
+            for layer in c.layers:
+                cells = [_num(x) for x in (layer.exact.precision, layer.exact.recall, layer.exact.f1,
+                                           layer.overlap.precision, layer.overlap.recall, layer.overlap.f1)]
+                rows.append(f"<tr><td>{e(c.coder)}</td><td>{e(layer.label_en)}</td>"
+                            f'<td class="num">{c.n_documents}</td><td class="num">{layer.n_gold} / {layer.n_coder}</td>'
+                            + "".join(f'<td class="num">{x}</td>' for x in cells) + "</tr>")
+        values_head = "".join(f"<th>{h}</th>" for h in ("Coder", "Variable", "Level", "n", "Accuracy", "alpha", "Note"))
+        values = [f"<tr><td>{e(c.coder)}</td><td>{e(v.key)}</td><td>{e(v.level)}</td>"
+                  f'<td class="num">{v.n}</td><td class="num">{_pct(v.accuracy)}</td>'
+                  f'<td class="num">{_num(v.alpha)}</td><td class="note">{e(v.note)}</td></tr>'
+                  for c in g.coders for v in [a for layer in c.layers for a in layer.attributes] + list(c.fields)]
+        return (f'<section id="gold"><h2>Agreement with gold</h2><p class=note>Each coder against the adjudicated '
+                f"gold standard of {len(g.documents)} document(s): gold is the reference of precision and recall; "
+                "values are compared on the spans paired by overlap, and on the document fields.</p>"
+                f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+                f"<table><thead><tr>{values_head}</tr></thead><tbody>{''.join(values)}</tbody></table></section>")
+
     # -- disagreements by document ------------------------------------------------------------------
 
     def disagreements(self) -> str:
@@ -380,13 +410,15 @@ class _Report:
 
 
 def render_html(summary: AgreementSummary, texts: Mapping[str, str], *, codebook: Codebook | None = None,
-                title: str = "Inter-annotator agreement", source: str | None = None, charts: bool = True) -> str:
+                title: str = "Inter-annotator agreement", source: str | None = None, charts: bool = True,
+                gold: GoldAgreement | None = None) -> str:
     """The report as one HTML string.
 
     ``texts`` maps document ids to their text (for the context of each disagreement);
-    ``codebook`` adds value labels to disagreements; ``source`` names the project in the header.
+    ``codebook`` adds value labels to disagreements; ``source`` names the project in the header;
+    ``gold`` (:func:`annotator.gold.agreement.gold_agreement`) adds each coder against gold.
     """
-    return _Report(summary, texts, codebook, charts).page(title, source)
+    return _Report(summary, texts, codebook, charts, gold).page(title, source)
 
 
 def project_texts(project: Any, summary: AgreementSummary) -> dict[str, str]:
