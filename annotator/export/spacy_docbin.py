@@ -1,7 +1,9 @@
-"""spaCy: a DocBin (``documents.spacy``) when spaCy is installed (``pip install annotator[spacy]``),
-else a JSONL of spaCy-style character spans (``spacy_spans.jsonl``).
+"""spaCy: DocBins (``documents-0001.spacy``, … of up to 500 documents each) when spaCy is installed
+(``pip install annotator[spacy]``), else a JSONL of spaCy-style character spans (``spacy_spans.jsonl``).
 
-DocBin: one ``Doc`` per document and source, tokenised by ``spacy.blank("ar")``. Spans are in
+DocBin: one ``Doc`` per document and source, tokenised by ``spacy.blank("ar")``. A DocBin is held in
+memory until written, hence the parts; ``spacy train`` and ``spacy.training.Corpus`` read every
+``.spacy`` file of a folder. Spans are in
 ``doc.spans[layer]`` (label = layer, ``span.id_`` = the annotation id). spaCy needs token
 boundaries, so a span that starts or ends inside a token is widened to whole tokens
 (``alignment_mode="expand"``); the exact code-point offsets stay in the group's attributes.
@@ -26,7 +28,8 @@ from annotator.export.jsonl import dumps, link_record, provenance_record
 from annotator.export.output import StagedFolder
 from annotator.export.records import ExportDocument
 
-FILE, FALLBACK_FILE = "documents.spacy", "spacy_spans.jsonl"
+FALLBACK_FILE = "spacy_spans.jsonl"
+PART_SIZE = 500  # documents per DocBin file
 LANGUAGE = "ar"
 ALIGNMENT = "expand"
 USER_DATA_KEY = "annotator"
@@ -54,32 +57,50 @@ def _document_data(doc: ExportDocument) -> dict[str, Any]:
             "fields": doc.labels, "links": [link_record(l) for l in doc.links]}
 
 
+def docbin_name(part: int) -> str:
+    return f"documents-{part:04d}.spacy"
+
+
 def _write_docbin(docs: Iterable[ExportDocument], out: StagedFolder) -> dict[str, Any]:
     import spacy
+    import srsly.msgpack
     from spacy.tokens import DocBin, SpanGroup
 
     nlp = spacy.blank(LANGUAGE)
-    docbin = DocBin(store_user_data=True)
-    moved = unaligned = 0
-    for record in docs:
-        doc = nlp.make_doc(record.document.text)
-        groups: dict[str, tuple[list[Any], dict[str, Any]]] = {}
-        for s in record.spans:
-            span = doc.char_span(s.start, s.end, label=s.layer, alignment_mode=ALIGNMENT, span_id=s.id)
-            if span is None:  # nothing but whitespace: no token to hold it
-                unaligned += 1
-                continue
-            moved += (span.start_char, span.end_char) != (s.start, s.end)
-            spans, annotations = groups.setdefault(s.layer, ([], {}))
-            spans.append(span)
-            annotations[s.id] = _annotation(s)
-        for layer, (spans, annotations) in groups.items():
-            doc.spans[layer] = SpanGroup(doc, name=layer, spans=spans, attrs={"annotations": annotations})
-        doc.user_data[USER_DATA_KEY] = _document_data(record)
-        docbin.add(doc)
-    docbin.to_disk(out.file(FILE))
-    return {"files": {FILE: "spaCy DocBin"}, "spacy": spacy.__version__, "tokenizer": f'spacy.blank("{LANGUAGE}")',
-            "alignment_mode": ALIGNMENT, "spans_widened_to_tokens": moved, "spans_without_tokens": unaligned}
+    docbin, parts, moved, unaligned = DocBin(store_user_data=True), 0, 0, 0
+    # srsly looks up third-party msgpack encoders in the installed packages' metadata on every
+    # call (several per Doc), a third of the time; user data here is plain JSON, so skip the scan.
+    encoders = srsly.msgpack.msgpack_encoders
+    scan, encoders.entry_points = encoders.entry_points, False
+    try:
+        for record in docs:
+            doc = nlp.make_doc(record.document.text)
+            groups: dict[str, tuple[list[Any], dict[str, Any]]] = {}
+            for s in record.spans:
+                span = doc.char_span(s.start, s.end, label=s.layer, alignment_mode=ALIGNMENT, span_id=s.id)
+                if span is None:  # nothing but whitespace: no token to hold it
+                    unaligned += 1
+                    continue
+                moved += (span.start_char, span.end_char) != (s.start, s.end)
+                spans, annotations = groups.setdefault(s.layer, ([], {}))
+                spans.append(span)
+                annotations[s.id] = _annotation(s)
+            for layer, (spans, annotations) in groups.items():
+                doc.spans[layer] = SpanGroup(doc, name=layer, spans=spans, attrs={"annotations": annotations})
+            doc.user_data[USER_DATA_KEY] = _document_data(record)
+            docbin.add(doc)
+            if len(docbin) == PART_SIZE:
+                parts += 1
+                docbin.to_disk(out.file(docbin_name(parts)))
+                docbin = DocBin(store_user_data=True)
+        if len(docbin) or not parts:
+            parts += 1
+            docbin.to_disk(out.file(docbin_name(parts)))
+    finally:
+        encoders.entry_points = scan
+    return {"files": {docbin_name(1): f"spaCy DocBin, {PART_SIZE} documents per file"}, "parts": parts,
+            "spacy": spacy.__version__, "tokenizer": f'spacy.blank("{LANGUAGE}")', "alignment_mode": ALIGNMENT,
+            "spans_widened_to_tokens": moved, "spans_without_tokens": unaligned}
 
 
 def _write_fallback(docs: Iterable[ExportDocument], out: StagedFolder) -> dict[str, Any]:

@@ -19,7 +19,8 @@ def test_docbin_loads_with_spans_and_attributes(run_export) -> None:
     assert manifest["details"]["alignment_mode"] == "expand"
     assert manifest["details"]["tokenizer"] == 'spacy.blank("ar")'
     nlp = spacy.blank("ar")
-    docs = list(DocBin().from_disk(folder / "documents.spacy").get_docs(nlp.vocab))
+    assert [f["path"] for f in manifest["files"]] == ["documents-0001.spacy"]
+    docs = list(DocBin().from_disk(folder / "documents-0001.spacy").get_docs(nlp.vocab))
     assert len(docs) == 3
     register_extensions()
     doc = docs[0]
@@ -44,10 +45,23 @@ def test_gold_docbin_keeps_provenance(run_export) -> None:
     from annotator.export.spacy_docbin import register_extensions
 
     folder, _ = run_export("spacy", gold=True)
-    (doc,) = DocBin().from_disk(folder / "documents.spacy").get_docs(spacy.blank("ar").vocab)
+    (doc,) = DocBin().from_disk(folder / "documents-0001.spacy").get_docs(spacy.blank("ar").vocab)
     register_extensions()
     (actor,) = doc.spans["actor"]
     assert actor.id_ == "gold-actor" and actor._.annotation["provenance"]["decision"] == "edited"
+
+
+def test_large_exports_are_split_into_parts_that_spacy_reads_as_one_corpus(run_export, monkeypatch) -> None:
+    spacy = pytest.importorskip("spacy")
+    from spacy.training import Corpus
+
+    from annotator.export import spacy_docbin
+
+    monkeypatch.setattr(spacy_docbin, "PART_SIZE", 2)
+    folder, manifest = run_export("spacy", coders=("mona", "omar"))
+    assert [f["path"] for f in manifest["files"]] == ["documents-0001.spacy", "documents-0002.spacy"]
+    examples = list(Corpus(folder)(spacy.blank("ar")))
+    assert sorted(e.reference.user_data["annotator"]["source"] for e in examples) == ["mona", "mona", "mona", "omar"]
 
 
 def test_fallback_jsonl_of_character_spans(run_export) -> None:
