@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# Test oracle whose metadata pins scipy==1.12.0 and pandas<3 (see pyproject.toml).
+	$(BIN)/python -m pip install --quiet --no-deps 'irrCAC==0.4.4'
 	touch $(STAMP)
 
 install: $(STAMP)

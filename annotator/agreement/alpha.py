@@ -235,7 +235,7 @@ def _within_unit_pairs(counts, m: np.ndarray) -> tuple[np.ndarray, ...]:
 class _NominalKernel:
     """delta2 = [c != k]: D_o from sum_c n_uc**2 per unit, D_e from sum_c n_c**2."""
 
-    scale2 = 1.0  # D_o and D_e come out in their own unit (the interval kernel rescales)
+    scale = 1.0  # D_o and D_e come out in units of scale**2 (the interval kernel rescales)
 
     def __init__(self, data: _Pairable):
         codes, values = data.coded()
@@ -271,7 +271,7 @@ class _IntervalKernel:
         largest = float(np.abs(x).max())
         if largest > 0:
             x = x / largest
-        self.scale2 = largest * largest if largest > 0 else 1.0
+        self.scale = largest if largest > 0 else 1.0
         self.values = data.coded()[1] / (largest if largest > 0 else 1.0)
         # Within a unit, differences to its first value make m*sum(d^2) - sum(d)^2 exactly 0
         # for a unit in perfect agreement (so alpha = 1.0 exactly) and keep the terms small.
@@ -299,7 +299,7 @@ class _OrdinalKernel:
     The mid-ranks depend on the marginals, so in a resample they are recomputed from n*_c.
     """
 
-    scale2 = 1.0
+    scale = 1.0
 
     def __init__(self, data: _Pairable):
         if data.x is None:
@@ -335,7 +335,7 @@ class _PairwiseKernel:
     ``delta_pairs(c, k)`` the distances of code pairs.
     """
 
-    scale2 = 1.0
+    scale = 1.0
 
     def __init__(self, data: _Pairable, codes: np.ndarray, n_distinct: int, delta_rows, delta_pairs):
         self.counts = _unit_value_counts(data.unit, codes, data.n_units, n_distinct)
@@ -444,7 +444,11 @@ class _Prepared:
         undefined = self.no_variation(w) | ~(de > 0)
         with np.errstate(divide="ignore", invalid="ignore"):
             value = np.where(undefined, np.nan, 1.0 - do / de)
-        return value, do * self.kernel.scale2, de * self.kernel.scale2
+        # Twice by the scale, not once by its square, which can overflow when D_o does not;
+        # a D_o beyond the largest float is reported as inf (alpha itself is exact).
+        scale = self.kernel.scale
+        with np.errstate(over="ignore"):
+            return value, do * scale * scale, de * scale * scale
 
     def coincidences(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The coincidence matrix of units weighted by w, as its cells c <= k with o_ck > 0.
@@ -479,7 +483,7 @@ class _Prepared:
             draws = int(round(float(w @ (m * (m - 1.0) / 2.0))))
         if np.isnan(value[0]):
             return samples, draws
-        de = de[0] / self.kernel.scale2  # in the kernel's unit, as cell_delta
+        de = de[0] / self.kernel.scale / self.kernel.scale  # in the kernel's unit, as cell_delta
         c, k, weight = self.coincidences(w)
         p = weight / weight.sum()
         delta = self.kernel.cell_delta(c, k)

@@ -24,8 +24,9 @@ def masi_distance(a: Iterable[Hashable], b: Iterable[Hashable]) -> float:
     Passonneau, R. (2006) "Measuring agreement on set-valued items (MASI) for semantic and
     pragmatic annotation", Proceedings of LREC 2006, 831-836.
 
-    The weights are the exact fractions; NLTK's ``masi_distance`` rounds them to 0.67 and 0.33
-    (so it gives 0.665 where this gives 2/3 for {1, 2} vs {1, 2, 3, 4}).
+    The weights are the exact fractions, as in NLTK 3.10's ``masi_distance``: both give
+    0.6666666666666667 for {1, 2} vs {1, 2, 3, 4}.  (Older NLTK releases rounded them to 0.67 and
+    0.33, which gave 0.665.)
     """
     a, b = frozenset(a), frozenset(b)
     if a == b:

@@ -1,8 +1,10 @@
 """MASI and Jaccard distances for set-valued codes."""
 
+import re
+
 import pytest
 
-from annotator.agreement import jaccard_distance, masi_distance
+from annotator.agreement import jaccard_distance, krippendorff_alpha, masi_distance
 
 
 @pytest.mark.parametrize(
@@ -22,12 +24,33 @@ def test_masi_passonneau_2006(a, b, expected):
     assert masi_distance(b, a) == pytest.approx(expected, abs=1e-12)
 
 
-def test_masi_nltk_docstring_example():
-    """NLTK's masi_distance docstring: {1, 2} vs {1, 2, 3, 4} -> 0.665, with M rounded to 0.67;
-    with Passonneau's exact 2/3 the value is 1 - 0.5 * 2/3 = 0.6667."""
+def test_masi_nltk_example_and_docstring_claim():
+    """NLTK's masi_distance docstring example: {1, 2} vs {1, 2, 3, 4}.  NLTK 3.10 uses the exact
+    2/3 and gives 0.6666666666666667 (older releases rounded M to 0.67 and gave 0.665); ours is
+    1 - 0.5 * 2/3.  The figure our docstring attributes to NLTK is the one NLTK gives."""
+    from nltk.metrics import masi_distance as nltk_masi
+
     ours = masi_distance({1, 2}, {1, 2, 3, 4})
     assert ours == pytest.approx(2 / 3, abs=1e-12)
-    assert ours == pytest.approx(0.665, abs=0.002)
+    theirs = nltk_masi({1, 2}, {1, 2, 3, 4})
+    assert ours == pytest.approx(theirs, abs=1e-12)
+    claim = re.search(r"NLTK [\d.]+'s ``masi_distance``: both give\s+([\d.]+)", masi_distance.__doc__)
+    assert claim is not None and float(claim.group(1)) == theirs
+
+
+def test_masi_alpha_matches_nltk_annotation_task():
+    """Alpha with MASI distance on sets, against nltk.metrics.agreement.AnnotationTask."""
+    from nltk.metrics.agreement import AnnotationTask
+    from nltk.metrics import masi_distance as nltk_masi
+
+    # No empty sets: NLTK divides by the size of the union.
+    sets = [[{"a"}, {"a", "b"}, {"c"}, {"e"}, {"b"}, {"a", "c"}],
+            [{"a"}, {"b"}, {"c", "d"}, {"e"}, {"b"}, {"a"}],
+            [{"a", "b"}, {"a", "b"}, {"c"}, {"d"}, {"b", "c"}, {"a", "c"}]]
+    triples = [(str(c), str(u), frozenset(v)) for c, row in enumerate(sets) for u, v in enumerate(row)]
+    theirs = AnnotationTask(triples, distance=nltk_masi).alpha()
+    ours = krippendorff_alpha([[frozenset(v) for v in row] for row in sets], distance=masi_distance).value
+    assert ours == pytest.approx(theirs, abs=1e-9)
 
 
 def test_empty_sets():
