@@ -326,9 +326,14 @@ class GoldStore:
                 raise _store.InvalidValueError(f"the codebook has no layer {g.layer!r}")
             if g.provenance.decision != "rejected":
                 self._check_attrs(g.layer, g.attrs)
+        if edit.links:
+            spans = {r[0] for r in self.db.execute("SELECT id FROM gold_annotations WHERE document_id = ?", [doc])}
+            spans = (spans - set(edit.drop_annotations)) | {g.id for g in edit.annotations}
         for l in edit.links:
             if l.document_id != doc:
                 raise _store.InvalidValueError(f"gold link {l.id} belongs to {l.document_id}, not {doc}")
+            if l.from_id not in spans or l.to_id not in spans:
+                raise _store.InvalidValueError(f"gold link {l.kind}: both ends must be gold spans of {doc}")
         for label in edit.labels:
             if label.document_id != doc:
                 raise _store.InvalidValueError(f"gold label {label.field} belongs to {label.document_id}, not {doc}")
@@ -464,9 +469,7 @@ class GoldStore:
         spans = {g.id: g for g in self.gold_annotations(edit.document_id, include_rejected=True)}
         current = self.gold_links(edit.document_id)
         for l in edit.links:
-            source, target = spans.get(l.from_id), spans.get(l.to_id)
-            if source is None or target is None:
-                raise _store.InvalidValueError(f"gold link {l.kind}: both ends must be gold spans of {edit.document_id}")
+            source, target = spans[l.from_id], spans[l.to_id]  # present: _check_gold_rows
             if "rejected" in (source.provenance.decision, target.provenance.decision) and \
                     l.provenance.decision != "rejected":
                 raise _store.InvalidValueError(f"gold link {l.kind}: a rejected span cannot be linked")
