@@ -42,6 +42,7 @@ source span was rejected; a field item when the field has a gold row.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -255,14 +256,20 @@ def count_items(documents: Iterable[DocumentCandidates]) -> dict[str, LayerCount
 def comparable(attrs: Mapping[str, Any], layer: Layer | None) -> dict[str, Any]:
     """Attributes as compared between versions: empty values dropped, an unchecked optional
     yes/no box counted as no, whole floats as ints, multiple choices as sorted lists."""
+    unchecked_is_no = _optional_booleans(layer) if layer is not None else frozenset()
     out = {}
     for key, value in attrs.items():
         value = comparable_value(value)
-        spec = layer.field(key) if layer is not None else None
-        if value is None or (value is False and spec is not None and spec.type == "boolean" and not spec.required):
+        if value is None or (value is False and key in unchecked_is_no):
             continue
         out[key] = value
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def _optional_booleans(layer: Layer) -> frozenset[str]:
+    """The layer's optional yes/no fields: check boxes, where unchecked means no."""
+    return frozenset(f.id for f in layer.fields if f.type == "boolean" and not f.required)
 
 
 def comparable_value(value: Any) -> Any:
@@ -630,7 +637,7 @@ def _attribute_codes(texts: list[str], layer: Layer) -> np.ndarray:
     raw = np.fromiter(map(first.setdefault, texts, count()), dtype=np.int64, count=len(texts))
     distinct = list(first)
     joined = "\n".join(distinct)  # JSON text has no raw line breaks
-    optional = [f.id for f in layer.fields if f.type == "boolean" and not f.required]
+    optional = sorted(_optional_booleans(layer))
     if optional:
         keys = "|".join(re.escape(json.dumps(k, ensure_ascii=False)) for k in optional)
         joined = re.sub(rf', (?:{keys}): false(?=[,}}])|(?:{keys}): false, |(?:{keys}): false(?=}})', "", joined)
@@ -682,7 +689,7 @@ def _differences(versions: Mapping[str, Annotation | None], layer: Layer) -> tup
     out = []
     for name in names:
         values = {c: (present[c].get(name) if c in present else None) for c in versions}
-        if len({json.dumps(values[c], sort_keys=True) for c in present}) > 1:
+        if len({_hashable(values[c]) for c in present}) > 1:
             out.append(FieldDifference(name, values))
     return tuple(out)
 
