@@ -15,7 +15,9 @@ def test_first_run_creates_the_sample_project_in_the_data_folder() -> None:
     assert "annotator" in str(path.parent)
     with Project.open(path) as project:
         assert project.count_documents() >= 12
-        assert len(project.coders()) == 3
+        # three demo coders to compare, one demo lead to adjudicate
+        assert {c: project.coder_role(c) for c in project.coders()} == {
+            "demo-amal": "coder", "demo-bilal": "coder", "demo-chadi": "coder", "demo-lead": "adjudicator"}
         assert project.check() == []
 
 

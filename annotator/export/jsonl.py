@@ -16,7 +16,7 @@ from annotator.codebook import Codebook
 from annotator.export.output import StagedFolder
 from annotator.export.records import ExportDocument, ExportLink, ExportSpan
 from annotator.model import Provenance
-from annotator.ui.offsets import OffsetMap  # plain Python (no Qt): code points <-> UTF-16
+from annotator.offsets import OffsetMap
 
 FILE = "documents.jsonl"
 

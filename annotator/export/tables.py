@@ -18,7 +18,7 @@ from annotator.codebook import Codebook
 from annotator.export.output import StagedFolder
 from annotator.export.records import ExportDocument
 from annotator.model import Provenance
-from annotator.ui.offsets import OffsetMap
+from annotator.offsets import OffsetMap
 
 SPANS, FIELDS, LINKS = "spans.csv", "document_fields.csv", "links.csv"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")

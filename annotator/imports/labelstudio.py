@@ -35,7 +35,7 @@ from annotator.export.records import ExportDocument, ExportLink, ExportSpan
 from annotator.export.sources import GOLD
 from annotator.imports.incoming import Incoming, derived_id
 from annotator.model import Document, Rejection
-from annotator.ui.offsets import OffsetMap
+from annotator.offsets import OffsetMap
 
 
 class _Problem(ValueError):

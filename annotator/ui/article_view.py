@@ -24,7 +24,7 @@ from annotator.arabic import find_all
 from annotator.arabic.words import snap_span, trim_span
 from annotator.codebook import Field, Layer, LinkKind
 from annotator.model import Annotation, Link
-from annotator.ui.offsets import OffsetMap
+from annotator.offsets import OffsetMap
 
 DEFAULT_POINT_SIZE = 15
 MIN_POINT_SIZE = 8

@@ -18,7 +18,7 @@ from annotator.gold import FieldItem, SpanItem
 from annotator.store import Project
 from annotator.ui.adjudication_window import GOLD, MERGED, SIDE, AdjudicationWindow
 from annotator.ui.main_window import MainWindow
-from annotator.ui.offsets import OffsetMap
+from annotator.offsets import OffsetMap
 
 
 @pytest.fixture(scope="module")

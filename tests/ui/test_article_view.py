@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QToolTip
 from annotator.codebook import Codebook
 from annotator.model import Annotation, Link
 from annotator.ui.article_view import DEFAULT_POINT_SIZE, HIGHLIGHT_ALPHA, LINE_HEIGHT_PERCENT, ArticleView
-from annotator.ui.offsets import OffsetMap
+from annotator.offsets import OffsetMap
 
 # An emoji (two UTF-16 units), tashkeel, tatweel and a second paragraph before the later spans.
 TEXT = ("قالت مصادر 🔴 إنّ قَصْفاً جـوياً استهدف بلدة الحوامة،\n"

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QComboBox
 from annotator.importer import import_paths
 from annotator.store import Project
 from annotator.ui.main_window import MainWindow
-from annotator.ui.offsets import OffsetMap
+from annotator.offsets import OffsetMap
 
 ARTICLE = ("قالت مصادر 🔴 إنّ قَصْفاً جـوياً لطيران التحالف استهدف بلدة الحوامة،\r\n"
            "وأسفر عن مقتل ١٢ مدنياً بينهم أطفال، فيما نفت قسد مسؤوليتها.\r\n")

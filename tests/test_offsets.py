@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.ui.offsets import OffsetMap
+from annotator.offsets import OffsetMap
 
 TEXTS = ["", "قسد", "a🔴b🔴🔴c", "🔴", "قالت 🔴 مصادر إنّ 𝐀 قَصْفاً\nجـوياً 👨‍👩‍👧"]
 

@@ -1,4 +1,4 @@
-"""Code points (stored offsets) <-> UTF-16 code units (Qt's text positions).
+"""Code points (stored offsets) <-> UTF-16 code units (Qt's text positions, JavaScript string indices).
 
 Python indexes strings by code point; QString, QTextCursor and QTextDocument count UTF-16 code
 units, in which every astral character (emoji, some CJK, mathematical letters) takes two. Every
