@@ -245,8 +245,9 @@ class _NominalKernel:
         self.stats = np.column_stack([m, (m * m - sum_sq) / (m - 1.0)])
 
     @staticmethod
-    def cell_delta(c: np.ndarray, k: np.ndarray) -> np.ndarray:
-        """delta2 between value codes c and k (for the coincidence bootstrap)."""
+    def cell_delta(c: np.ndarray, k: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """delta2 between value codes c and k (for the coincidence bootstrap; w: unit weights,
+        which only the ordinal metric depends on)."""
         return (c != k).astype(float)
 
     def disagreements(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -283,7 +284,7 @@ class _IntervalKernel:
             [m, do_u, np.bincount(unit, x, len(m)), np.bincount(unit, x * x, len(m))]
         )
 
-    def cell_delta(self, c: np.ndarray, k: np.ndarray) -> np.ndarray:
+    def cell_delta(self, c: np.ndarray, k: np.ndarray, w: np.ndarray) -> np.ndarray:
         """delta2 in the kernel's scaled unit, as its D_o and D_e."""
         return (self.values[c] - self.values[k]) ** 2
 
@@ -309,12 +310,12 @@ class _OrdinalKernel:
         self.counts = _unit_value_counts(data.unit, codes, data.n_units, len(values))
         pairs = _within_unit_pairs(self.counts, data.m)
         self.pair_unit, self.pair_c, self.pair_k, self.pair_w = pairs
-        marginals = np.asarray(self.counts.sum(axis=0)).ravel()
-        self.ranks = np.cumsum(marginals) - marginals / 2.0
 
-    def cell_delta(self, c: np.ndarray, k: np.ndarray) -> np.ndarray:
-        """delta2 from the mid-ranks of the data's own marginals (fixed, as D_e is)."""
-        return (self.ranks[c] - self.ranks[k]) ** 2
+    def cell_delta(self, c: np.ndarray, k: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """delta2 from the mid-ranks of the marginals of units weighted by w (fixed, as D_e)."""
+        marginals = _weighted_marginals(w[None, :], self.counts)[0]
+        ranks = np.cumsum(marginals) - marginals / 2.0
+        return (ranks[c] - ranks[k]) ** 2
 
     def disagreements(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         n = w @ self.m
@@ -340,10 +341,13 @@ class _PairwiseKernel:
     def __init__(self, data: _Pairable, codes: np.ndarray, n_distinct: int, delta_rows, delta_pairs):
         self.counts = _unit_value_counts(data.unit, codes, data.n_units, n_distinct)
         self.delta_rows = delta_rows
-        self.cell_delta = delta_pairs
+        self.delta_pairs = delta_pairs
         unit, c, k, weight = _within_unit_pairs(self.counts, data.m)
         do_u = np.bincount(unit, weight * delta_pairs(c, k), data.n_units)
         self.stats = np.column_stack([data.m, do_u])
+
+    def cell_delta(self, c: np.ndarray, k: np.ndarray, w: np.ndarray) -> np.ndarray:
+        return self.delta_pairs(c, k)
 
     def disagreements(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         n, do = (w @ self.stats).T
@@ -486,7 +490,7 @@ class _Prepared:
         de = de[0] / self.kernel.scale / self.kernel.scale  # in the kernel's unit, as cell_delta
         c, k, weight = self.coincidences(w)
         p = weight / weight.sum()
-        delta = self.kernel.cell_delta(c, k)
+        delta = self.kernel.cell_delta(c, k, w)
         diagonal = np.nonzero(c == k)[0]
         n_cells = len(p)
         by_count = n_cells <= draws  # a multinomial draw costs O(cells), index draws O(draws)

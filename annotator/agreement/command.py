@@ -29,6 +29,7 @@ from typing import Any
 
 import click
 
+from annotator.agreement.alpha import BOOTSTRAP_METHODS
 from annotator.agreement.formats import csv_text, render_text, summary_rows
 from annotator.agreement.loader import default_coders, role_coders
 from annotator.agreement.reliability import agreement_summary, reliability_table
@@ -72,8 +73,11 @@ def make_command(open_project: Callable[[Path | None], Any]) -> click.Command:
     @click.option("--boot", type=click.IntRange(min=1), default=1000, show_default=True,
                   help="Bootstrap resamples per alpha.")
     @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+    @click.option("--bootstrap", type=click.Choice(BOOTSTRAP_METHODS), default="units", show_default=True,
+                  help="Resample units, or pairs of values from the coincidence matrix as Hayes & "
+                       "Krippendorff's KALPHA does (narrower intervals).")
     def agreement(project: Path | None, coders: str | None, layers: tuple[str, ...], documents: str | None,
-                  fmt: str, output: Path | None, boot: int, seed: int) -> None:
+                  fmt: str, output: Path | None, boot: int, seed: int, bootstrap: str) -> None:
         """Inter-annotator agreement: alpha, kappa, span F1, with intervals and disagreements.
 
         Compares the coders on every document two or more of them marked done.
@@ -83,7 +87,7 @@ def make_command(open_project: Callable[[Path | None], Any]) -> click.Command:
             chosen = dict(coders=_names(coders), documents=_names(documents), layers=list(layers) or None)
             if chosen["coders"] is None:
                 _say_left_out(opened)
-            summary = agreement_summary(opened, n_boot=boot, seed=seed, **chosen)
+            summary = agreement_summary(opened, n_boot=boot, seed=seed, bootstrap=bootstrap, **chosen)
             if fmt == "csv":
                 _write_csv(reliability_table(opened, **chosen), summary_rows(summary), output)
             else:

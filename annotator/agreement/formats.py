@@ -16,13 +16,15 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from annotator.agreement.kappa import KappaResult
 from annotator.agreement.results import AgreementSummary, Estimate, FieldAgreement, LayerAgreement
 
 if TYPE_CHECKING:
     from annotator.gold.agreement import GoldAgreement
 
 SUMMARY_HEADER = ["section", "layer", "variable", "coders", "level", "n_units", "value", "ci_low", "ci_high",
-                  "band", "percent_agreement", "cohen_kappa", "fleiss_kappa", "precision", "recall", "f1", "note"]
+                  "band", "percent_agreement", "cohen_kappa", "fleiss_kappa", "gwet_ac1", "precision", "recall", "f1",
+                  "note"]
 
 
 def _num(value: float | None, digits: int = 3) -> str:
@@ -42,14 +44,15 @@ def _table(rows: Sequence[Sequence[str]], right: Iterable[int] = ()) -> list[str
 
 
 def _alpha_rows(name: str, var: FieldAgreement, kappas: bool) -> list[list[str]]:
-    def row(label: str, coders: str, est: Estimate, percent: float, kappa: str) -> list[str]:
+    def row(label: str, coders: str, est: Estimate, percent: float, ac1: KappaResult | None,
+            kappa: str) -> list[str]:
         cells = [label, coders, est.level, str(est.n_units), _num(est.value) or "undefined", _ci(est), est.band,
-                 _num(percent * 100, 0) + "%" if not math.isnan(percent) else ""]
+                 _num(percent * 100, 0) + "%" if not math.isnan(percent) else "", _num(ac1.value) if ac1 else ""]
         return cells + [kappa] if kappas else cells
 
     fleiss = "Fleiss " + _num(var.fleiss.value) if var.fleiss else ""
-    rows = [row(name, "all", var.overall, var.percent_agreement, fleiss)]
-    rows += [row("", " × ".join(p.coders), p.alpha, p.percent_agreement,
+    rows = [row(name, "all", var.overall, var.percent_agreement, var.ac1, fleiss)]
+    rows += [row("", " × ".join(p.coders), p.alpha, p.percent_agreement, p.ac1,
                  "Cohen " + _num(p.kappa.value) if p.kappa and not math.isnan(p.kappa.value) else "")
              for p in var.pairs]
     return rows
@@ -57,11 +60,12 @@ def _alpha_rows(name: str, var: FieldAgreement, kappas: bool) -> list[list[str]]
 
 def _layer_lines(layer: LayerAgreement) -> list[str]:
     u = layer.unitizing
-    head = ["variable", "coders", "level", "n", "alpha", "95% CI", "band", "agree"]
-    rows = [head, ["spans (alpha_U)", "all", u.level, str(u.n_units), _num(u.value) or "undefined", "—", u.band, ""]]
+    head = ["variable", "coders", "level", "n", "alpha", "95% CI", "band", "agree", "AC1"]
+    rows = [head, ["spans (alpha_U)", "all", u.level, str(u.n_units), _num(u.value) or "undefined", "—", u.band, "",
+                   ""]]
     for attribute in layer.attributes:
         rows += _alpha_rows(attribute.label_en, attribute, False)
-    lines = [f"{layer.label_en.upper()} ({layer.layer})", *_table(rows, (3, 4, 7)), ""]
+    lines = [f"{layer.label_en.upper()} ({layer.layer})", *_table(rows, (3, 4, 7, 8)), ""]
     spans = [["span matching", "docs", "spans", "exact P/R/F1", "overlap P/R/F1", "aligned", "unmatched"]]
     for p in layer.pairs:
         spans.append([" × ".join(p.coders), str(p.n_documents), f"{p.n_spans[0]}/{p.n_spans[1]}",
@@ -85,10 +89,10 @@ def render_text(summary: AgreementSummary, shape: Callable[[str], str] = str,
         out += _layer_lines(layer)
     variables = list(s.document_fields) + ([s.actor_sets] if s.actor_sets else [])
     if variables:
-        rows = [["variable", "coders", "level", "n", "alpha", "95% CI", "band", "agree", "kappa"]]
+        rows = [["variable", "coders", "level", "n", "alpha", "95% CI", "band", "agree", "AC1", "kappa"]]
         for var in variables:
             rows += _alpha_rows(var.label_en, var, True)
-        out += ["DOCUMENT FIELDS AND ACTORS", *_table(rows, (3, 4, 7)), ""]
+        out += ["DOCUMENT FIELDS AND ACTORS", *_table(rows, (3, 4, 7, 8)), ""]
     if gold is not None and gold.coders:
         out += gold_lines(gold)
     out.append("WARNINGS")
@@ -127,11 +131,11 @@ def summary_rows(summary: AgreementSummary) -> list[list[str]]:
 
     def add(section: str, layer: str, variable: str, coders: str, est: Estimate | None = None,
             percent: float = math.nan, cohen: str = "", fleiss: str = "", prf: tuple = ("", "", ""),
-            note: str = "") -> None:
+            note: str = "", ac1: str = "") -> None:
         figures = ([est.level, str(est.n_units), _num(est.value, 6), _num(est.low, 6), _num(est.high, 6), est.band]
                    if est else ["", "", "", "", "", ""])
         notes = "; ".join(n for n in (note, est.note if est else "") if n)
-        rows.append([section, layer, variable, coders, *figures, _num(percent, 6), cohen, fleiss, *prf, notes])
+        rows.append([section, layer, variable, coders, *figures, _num(percent, 6), cohen, fleiss, ac1, *prf, notes])
 
     for layer in summary.layers:
         add("spans", layer.layer, "alpha_U", "all", layer.unitizing,
@@ -154,10 +158,11 @@ def summary_rows(summary: AgreementSummary) -> list[list[str]]:
 
 def _variable(add: Callable, section: str, layer: str, var: FieldAgreement) -> None:
     add(section, layer, var.key, "all", var.overall, var.percent_agreement,
-        fleiss=_num(var.fleiss.value, 6) if var.fleiss else "", note=var.fleiss_note)
+        fleiss=_num(var.fleiss.value, 6) if var.fleiss else "", note=var.fleiss_note,
+        ac1=_num(var.ac1.value, 6) if var.ac1 else "")
     for p in var.pairs:
         add(section, layer, var.key, " × ".join(p.coders), p.alpha, p.percent_agreement,
-            cohen=_num(p.kappa.value, 6) if p.kappa else "")
+            cohen=_num(p.kappa.value, 6) if p.kappa else "", ac1=_num(p.ac1.value, 6) if p.ac1 else "")
 
 
 def csv_text(rows: Sequence[Sequence[str]], line_end: str = "\r\n") -> str:

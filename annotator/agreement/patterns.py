@@ -36,12 +36,14 @@ from typing import Any
 import numpy as np
 
 from annotator.agreement.alpha import (
+    BOOTSTRAP_METHODS,
     NOTE_NO_PAIRABLE,
     NOTE_NO_VARIATION,
     AlphaResult,
     BootstrapResult,
     Distance,
     _Prepared,
+    bootstrap_result,
 )
 from annotator.agreement.reliability_data import is_missing
 
@@ -145,15 +147,22 @@ class Patterns:
         nominal = self.prepared if self.prepared.level == "nominal" else _Prepared(self.table, "nominal", None)
         return 1.0 - float(nominal.kernel.disagreements(self.counts[None, :])[0][0])
 
-    def bootstrap(self, *, n_boot: int = 1000, seed: int = 0, ci: float = 0.95) -> BootstrapResult:
-        """Percentile bootstrap over units, drawn as pattern counts (module docstring)."""
+    def bootstrap(self, *, n_boot: int = 1000, seed: int = 0, ci: float = 0.95,
+                  method: str = "units") -> BootstrapResult:
+        """Percentile bootstrap over units, drawn as pattern counts (module docstring); with
+        ``method="pairs"``, Hayes & Krippendorff's resampling of pairs from the coincidence
+        matrix (:func:`annotator.agreement.bootstrap_alpha`), which the pattern counts give."""
         if not 0 < ci < 1:
             raise ValueError("ci must be between 0 and 1")
         if n_boot < 1:
             raise ValueError("n_boot must be at least 1")
-        samples = np.full(n_boot, math.nan)
-        if self.prepared is not None:
-            rng = np.random.default_rng(seed)
+        if method not in BOOTSTRAP_METHODS:
+            raise ValueError(f"method must be one of {BOOTSTRAP_METHODS}, not {method!r}")
+        samples, draws = np.full(n_boot, math.nan), 0
+        rng = np.random.default_rng(seed)
+        if self.prepared is not None and method == "pairs":
+            samples, draws = self.prepared.pair_samples(self.counts, n_boot, rng, None)
+        elif self.prepared is not None:
             n_units, n_patterns = int(self.counts.sum()), len(self.counts)
             # A multinomial draw costs ~30 times an index draw per element: draw counts of the
             # patterns when they are few, units when patterns are nearly as many as units.
@@ -169,9 +178,4 @@ class Patterns:
                     flat = (drawn + n_patterns * np.arange(size)[:, None]).ravel()
                     w = np.bincount(flat, minlength=size * n_patterns).reshape(size, n_patterns).astype(float)
                 samples[start:start + size] = self.prepared.alphas(w)[0]
-        defined = samples[~np.isnan(samples)]
-        low, high = (np.quantile(defined, [(1 - ci) / 2, (1 + ci) / 2]) if defined.size
-                     else (math.nan, math.nan))
-        return BootstrapResult(value=self.alpha().value, low=float(low), high=float(high), ci=ci,
-                               n_boot=n_boot, seed=seed, level=self.level, n_undefined=int(np.isnan(samples).sum()),
-                               samples=samples)
+        return bootstrap_result(self.alpha(), samples, ci=ci, seed=seed, method=method, draws=draws)

@@ -19,6 +19,9 @@ What is measured (formulas and references in docs/agreement.md):
   (:mod:`annotator.agreement.matching`); unmatched spans are counted and listed per pair;
 * document fields: alpha (all coders, missing allowed), Cohen's kappa per pair, Fleiss' kappa
   when every document has the same number of values, percent agreement;
+* nominal attributes and fields also: Gwet's AC1 (all coders and per pair; a "kappa paradox"
+  warning when AC1 is reliable and alpha is not), and per-category specific agreement in each
+  confusion matrix;
 * actors per document: the set of canonical names each coder marked, alpha with MASI distance.
 
 Every alpha gets a seeded percentile bootstrap interval (:mod:`annotator.agreement.patterns`);
@@ -40,8 +43,8 @@ from typing import Any
 
 import numpy as np
 
-from annotator.agreement.alpha import AlphaResult
-from annotator.agreement.chance import fleiss_kappa
+from annotator.agreement.alpha import BOOTSTRAP_METHODS, AlphaResult
+from annotator.agreement.chance import fleiss_kappa, gwet_ac1
 from annotator.agreement.coding import MASI, FieldCoding, coding_for
 from annotator.agreement.distance import masi_distance
 from annotator.agreement.kappa import KappaResult, cohen_kappa
@@ -52,6 +55,8 @@ from annotator.agreement.rawdata import reliability_rows, reliability_table
 from annotator.agreement.reliability_data import is_missing
 from annotator.agreement.results import (
     MISSING,
+    RELIABLE,
+    TENTATIVE,
     AgreementSummary,
     AgreementWarning,
     AttributeDisagreement,
@@ -64,6 +69,7 @@ from annotator.agreement.results import (
     PairSpans,
 )
 from annotator.agreement.spans import PRF
+from annotator.agreement.specific import specific_agreement
 from annotator.agreement.study import (
     ACTOR_LAYER,
     ACTOR_NAME,
@@ -85,6 +91,7 @@ SKEW = 0.9
 NOTE_NO_CI_UNITIZING = "no bootstrap interval: alpha_U has no units to resample"
 WARN_FEW = "too few units for a stable estimate"
 WARN_SKEW = "kappa/alpha misleading under skew (prevalence)"
+WARN_PARADOX = "kappa paradox"
 
 Table = np.ndarray | list[list[Any]]
 
@@ -93,29 +100,31 @@ __all__ = ["agreement_summary", "load_coding", "reliability_rows", "reliability_
 
 def agreement_summary(project: Any, *, coders: Sequence[str] | None = None,
                       documents: Sequence[str] | None = None, layers: Iterable[str] | None = None,
-                      n_boot: int = 1000, seed: int = 0, ci: float = 0.95) -> AgreementSummary:
+                      n_boot: int = 1000, seed: int = 0, ci: float = 0.95,
+                      bootstrap: str = "units") -> AgreementSummary:
     """Agreement of a project's finished coding; see :func:`summarize` and :func:`load_coding`."""
     data = load_coding(project, coders=coders, documents=documents)
     return summarize(data.annotations, data.labels, data.codebook, lengths=data.lengths,
                      coders=data.coders, coded=data.coded, titles=data.titles, layers=layers,
-                     n_boot=n_boot, seed=seed, ci=ci)
+                     n_boot=n_boot, seed=seed, ci=ci, bootstrap=bootstrap)
 
 
 def summarize(annotations: Iterable[Annotation], labels: Mapping[tuple[str, str], Mapping[str, Any]],
               codebook: Codebook, *, lengths: Mapping[str, int], coders: Sequence[str] | None = None,
               coded: Mapping[str, Iterable[str]] | None = None, titles: Mapping[str, str] | None = None,
               layers: Iterable[str] | None = None, n_boot: int = 1000, seed: int = 0,
-              ci: float = 0.95, skip: Iterable[str] = SKIP_FIELDS) -> AgreementSummary:
+              ci: float = 0.95, skip: Iterable[str] = SKIP_FIELDS, bootstrap: str = "units") -> AgreementSummary:
     """All agreement figures of plain coding data.
 
     ``labels`` maps (document id, coder) to that coder's document fields; ``lengths`` every
     candidate document's text length (code points), in report order; ``coded`` who coded each
     document (default: every coder every document); ``layers`` span layer ids and/or "document"
-    (default: all).  ``skip`` names variables (``layer.field``) not to measure.
+    (default: all).  ``skip`` names variables (``layer.field``) not to measure.  ``bootstrap`` is
+    "units" (resample units) or "pairs" (Hayes & Krippendorff: pairs from the coincidence matrix).
     """
     with _gc_paused():
         study = Study(annotations, labels, codebook, lengths=lengths, coders=coders, coded=coded, layers=layers)
-        return _Summarizer(study, n_boot, seed, ci, frozenset(skip)).run(dict(titles or {}))
+        return _Summarizer(study, n_boot, seed, ci, frozenset(skip), bootstrap).run(dict(titles or {}))
 
 
 @contextlib.contextmanager
@@ -137,8 +146,11 @@ def _gc_paused() -> Iterator[None]:
 
 
 class _Summarizer:
-    def __init__(self, study: Study, n_boot: int, seed: int, ci: float, skip: frozenset[str]):
+    def __init__(self, study: Study, n_boot: int, seed: int, ci: float, skip: frozenset[str], bootstrap: str):
+        if bootstrap not in BOOTSTRAP_METHODS:
+            raise ValueError(f"bootstrap must be one of {BOOTSTRAP_METHODS}, not {bootstrap!r}")
         self.study, self.n_boot, self.seed, self.ci, self.skip = study, n_boot, seed, ci, skip
+        self.bootstrap = bootstrap
         self.warnings: list[AgreementWarning] = []
         self.attribute_disagreements: list[AttributeDisagreement] = []
         self.field_disagreements: list[FieldDisagreement] = []
@@ -161,7 +173,8 @@ class _Summarizer:
             titles={d: titles[d] for d in s.documents if d in titles}, excluded=tuple(s.excluded),
             n_boot=self.n_boot, seed=self.seed, ci=self.ci, layers=layers, document_fields=doc_fields,
             actor_sets=actors, attribute_disagreements=tuple(self.attribute_disagreements),
-            field_disagreements=tuple(self.field_disagreements), warnings=tuple(self.warnings))
+            field_disagreements=tuple(self.field_disagreements), warnings=tuple(self.warnings),
+            bootstrap=self.bootstrap)
 
     def warn(self, scope: str, message: str) -> None:
         self.warnings.append(AgreementWarning(scope, message))
@@ -199,7 +212,7 @@ class _Summarizer:
         distance = functools.cache(masi_distance) if level == MASI else None
         patterns = Patterns.of(table, "nominal" if level == MASI else level, distance)
         point = patterns.alpha()
-        boot = (patterns.bootstrap(n_boot=self.n_boot, seed=_seed(self.seed, key), ci=self.ci)
+        boot = (patterns.bootstrap(n_boot=self.n_boot, seed=_seed(self.seed, key), ci=self.ci, method=self.bootstrap)
                 if point.n_units else None)
         result = dataclasses.replace(Estimate.of(point, boot), level=level)
         self._kinds[key] = self._estimate_warnings(key, result, patterns.top_value(), coding,
@@ -221,6 +234,15 @@ class _Summarizer:
             if kind not in known:
                 self.warn(key, message)
         return set(found)
+
+    def _ac1(self, key: str, table: Table, coding: FieldCoding, alpha: Estimate, percent: float) -> KappaResult | None:
+        """Gwet's AC1 of all coders, with a warning when it and alpha tell different stories."""
+        ac1 = _ac1(table, coding)
+        if ac1 is not None and ac1.value >= RELIABLE and alpha.value < TENTATIVE:
+            self.warn(key, f"{WARN_PARADOX}: AC1 {ac1.value:.3f} with alpha {alpha.value:.3f} and "
+                           f"{percent:.0%} agreement; one category dominates, so chance agreement is high "
+                           "(report both, with the confusion matrix)")
+        return ac1
 
     # -- span layers -----------------------------------------------------------------------------
 
@@ -280,16 +302,19 @@ class _Summarizer:
 
     def _attribute(self, data: LayerData, spec: Field, coding: FieldCoding, codes: Table) -> FieldAgreement:
         key = f"{data.layer.id}.{spec.id}"
-        overall, percent = self.estimate(key, _gather(codes, data.clusters.units.T), coding)
+        table = _gather(codes, data.clusters.units.T)
+        overall, percent = self.estimate(key, table, coding)
+        ac1 = self._ac1(key, table, coding, overall, percent)
         pairs = []
         for match in data.matches:
             names = self.study.pair_names(match.a, match.b)
             table = _gather(codes, match.pairs.T)
             alpha, pair_percent = self.estimate(self.pair_key(key, names), table, coding, key)
             pairs.append(PairAgreement(names, alpha, pair_percent,
-                                       confusion=_confusion(names, table, coding) if coding.confusable else None))
+                                       confusion=_confusion(names, table, coding) if coding.confusable else None,
+                                       ac1=_ac1(table, coding)))
         return FieldAgreement(key, "attribute", data.layer.id, spec.id, spec.label.en, spec.label.ar,
-                              coding.level, overall, percent, tuple(pairs))
+                              coding.level, overall, percent, tuple(pairs), ac1=ac1)
 
     def _attribute_disagreements(self, data: LayerData, match: PairMatch,
                                  codings: list[tuple[Field, FieldCoding]], codes: dict[str, Table]) -> None:
@@ -338,17 +363,19 @@ class _Summarizer:
         s = self.study
         table = self._document_table(raw, coding)
         overall, percent = self.estimate(key, table, coding)
+        ac1 = self._ac1(key, table, coding, overall, percent)
         pairs = []
         for a, b in s.pairs:
             names = s.pair_names(a, b)
             pair_table = _pair_rows(table, a, b, s.shared(a, b))
             alpha, pair_percent = self.estimate(self.pair_key(key, names), pair_table, coding, key)
             pairs.append(PairAgreement(names, alpha, pair_percent, _kappa(pair_table, coding),
-                                       _confusion(names, pair_table, coding) if coding.confusable else None))
+                                       _confusion(names, pair_table, coding) if coding.confusable else None,
+                                       _ac1(pair_table, coding)))
         fleiss, fleiss_note = _fleiss(table, coding)
         self._field_disagreements(key, raw, table, coding)
         return FieldAgreement(key, scope, None, field_id, label.en, label.ar, coding.level, overall,
-                              percent, tuple(pairs), fleiss, fleiss_note)
+                              percent, tuple(pairs), fleiss, fleiss_note, ac1)
 
     def _field_disagreements(self, key: str, raw: list[list[Any]], table: Table, coding: FieldCoding) -> None:
         s = self.study
@@ -419,7 +446,18 @@ def _confusion(names: tuple[str, str], table: np.ndarray, coding: FieldCoding) -
     counts = np.bincount(a[keep] * (k + 1) + b[keep], minlength=(k + 1) ** 2).reshape(k + 1, k + 1)
     used = np.nonzero(counts.sum(axis=0) + counts.sum(axis=1))[0]
     labels = tuple(coding.labels[i] if i < k else MISSING for i in used)
-    return Confusion(names, labels, tuple(tuple(int(x) for x in counts[i, used]) for i in used))
+    both = ~np.isnan(table).any(axis=0)
+    specific = specific_agreement(table[:, both], categories=[float(i) for i in range(k)]).value if k else []
+    return Confusion(names, labels, tuple(tuple(int(x) for x in counts[i, used]) for i in used),
+                     tuple(float(specific[i]) if i < k else math.nan for i in used))
+
+
+def _ac1(table: Table, coding: FieldCoding) -> KappaResult | None:
+    """Gwet's AC1 of a nominal variable; q counts the codebook's categories when it has them."""
+    if coding.level != "nominal" or not coding.numeric:
+        return None
+    categories = [float(i) for i in range(len(coding.categories))] if coding.confusable else None
+    return gwet_ac1(table, categories=categories)
 
 
 def _kappa(table: Table, coding: FieldCoding) -> KappaResult | None:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.agreement.chart import BAND_COLORS, fields_chart, layer_chart
 from annotator.agreement.coding import display
+from annotator.agreement.kappa import KappaResult
 from annotator.agreement.results import (
     MISSING,
     AgreementSummary,
@@ -42,6 +43,8 @@ from annotator.codebook import Codebook
 if TYPE_CHECKING:
     from annotator.gold.agreement import GoldAgreement
 
+BOOTSTRAP_WHAT = {"units": "units",
+                  "pairs": "pairs of values from the coincidence matrix (Hayes &amp; Krippendorff 2007)"}
 CONTEXT = 160  # code points at most on each side of a span, when no sentence boundary is nearer
 _SENTENCE_END = re.compile(r"[.!?؟\n…]")
 
@@ -172,7 +175,8 @@ class _Report:
         rows = [("Project", e(source)) if source else None,
                 ("Coders", e(", ".join(s.coders))),
                 ("Documents compared", f"{len(s.documents)} (coded by at least two of the coders)"),
-                ("Bootstrap", f"{s.n_boot:,} resamples of units, seed {s.seed}, {s.ci:.0%} percentile intervals"),
+                ("Bootstrap", f"{s.n_boot:,} resamples of {BOOTSTRAP_WHAT[s.bootstrap]}, seed {s.seed}, "
+                              f"{s.ci:.0%} percentile intervals"),
                 ("Generated", e(dt.datetime.now().isoformat(timespec="seconds")))]
         body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in filter(None, rows))
         excluded = ""
@@ -186,9 +190,9 @@ class _Report:
         for layer in self.s.layers:
             rows.append(self._row(f"{layer.label_en}: spans (alpha_U)", "all", layer.unitizing, math.nan,
                                   note=f"{layer.unitizing_documents} documents"))
-            rows += [self._row(f"{layer.label_en}: {a.label_en}", "all", a.overall, a.percent_agreement)
+            rows += [self._row(f"{layer.label_en}: {a.label_en}", "all", a.overall, a.percent_agreement, ac1=a.ac1)
                      for a in layer.attributes]
-        rows += [self._row(f"Document: {f.label_en}", "all", f.overall, f.percent_agreement)
+        rows += [self._row(f"Document: {f.label_en}", "all", f.overall, f.percent_agreement, ac1=f.ac1)
                  for f in self.s.document_fields]
         if self.s.actor_sets:
             rows.append(self._row("Actors in the document (MASI)", "all", self.s.actor_sets.overall,
@@ -213,7 +217,17 @@ class _Report:
             '<span class="band band-undefined">&nbsp;undefined&nbsp;</span> when alpha cannot be '
             "computed (the note says why).</li>"
             "<li><b>95% CI</b>: the bootstrap interval; when it straddles a band limit, the band is "
-            "uncertain. <b>n units</b> counts units with at least two values.</li>"
+            "uncertain. <b>n units</b> counts units with at least two values. Units are resampled by "
+            "default (each resample recomputes D_o and D_e); Hayes &amp; Krippendorff's KALPHA instead "
+            "draws pairs of values from the coincidence matrix with D_e fixed, which gives narrower "
+            "intervals (<code>--bootstrap pairs</code>).</li>"
+            "<li><b>AC1</b> is Gwet's AC1 for nominal variables: its chance agreement is the propensity "
+            "to agree on hard-to-classify units, so it stays near the percent agreement when one category "
+            "dominates. When most values are one category (most spans “civilians”, most claims "
+            "“asserted”), alpha and kappa can be low although coders nearly always agree: high agreement, "
+            "low alpha is the <i>kappa paradox</i>, flagged in the warnings. Report both; the confusion "
+            "matrices' <b>specific agreement</b> (2 n_kk / (n_k. + n_.k)) shows on which categories the "
+            "coders agree.</li>"
             "<li><b>Spans</b>: alpha_U measures agreement on where spans are; precision, recall and F1 "
             "compare two coders' spans (exact: same start and end; overlap: sharing a character). "
             "Attributes are compared on spans aligned one-to-one by overlap; spans left unaligned are "
@@ -224,29 +238,30 @@ class _Report:
     # -- tables ----------------------------------------------------------------------------------
 
     def _row(self, name: str, coders: str, est: Estimate, percent: float, *, pair: bool = False,
-             extra: tuple[str, ...] = (), note: str = "") -> str:
+             extra: tuple[str, ...] = (), note: str = "", ac1: KappaResult | None = None) -> str:
         notes = "; ".join(n for n in (note, est.note) if n)
         cells = [f"<td>{e(name)}</td><td>{e(coders)}</td><td>{e(est.level)}</td>",
                  f'<td class="num">{est.n_units}</td><td class="num">{_num(est.value)}</td>',
                  f'<td class="num">{_ci(est)}</td>{_band(est)}<td class="num">{_pct(percent)}</td>',
+                 f'<td class="num">{_num(ac1.value) if ac1 else "—"}</td>',
                  *(f'<td class="num">{x}</td>' for x in extra), f'<td class="note">{e(notes)}</td>']
         return ('<tr class="pair">' if pair else "<tr>") + "".join(cells) + "</tr>"
 
     @staticmethod
     def _alpha_table(rows: list[str], extra: tuple[str, ...] = ()) -> str:
         head = "".join(f"<th>{h}</th>" for h in ("Variable", "Coders", "Level", "n units", "alpha", "95% CI",
-                                                  "Band", "% agreement", *extra, "Note"))
+                                                  "Band", "% agreement", "AC1", *extra, "Note"))
         return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
     def _variable_rows(self, var: FieldAgreement, *, kappas: bool = False) -> list[str]:
         """The all-coder row, then one row per pair; with ``kappas`` Cohen's (pairs) and Fleiss'."""
         fleiss = _num(var.fleiss.value) if var.fleiss else "—"
         rows = [self._row(var.label_en, "all", var.overall, var.percent_agreement,
-                          extra=("—", fleiss) if kappas else (), note=var.fleiss_note if kappas else "")]
+                          extra=("—", fleiss) if kappas else (), note=var.fleiss_note if kappas else "", ac1=var.ac1)]
         for pair in var.pairs:
             cohen = _num(pair.kappa.value) if pair.kappa else "—"
             rows.append(self._row(var.label_en, " × ".join(pair.coders), pair.alpha, pair.percent_agreement,
-                                  pair=True, extra=(cohen, "—") if kappas else ()))
+                                  pair=True, extra=(cohen, "—") if kappas else (), ac1=pair.ac1))
         return rows
 
     def layer(self, layer: LayerAgreement) -> str:
@@ -294,9 +309,11 @@ class _Report:
 
     @staticmethod
     def confusion(label: str, c: Confusion) -> str:
-        head = "".join(f"<th>{e(x)}</th>" for x in c.labels)
-        rows = "".join(f"<tr><th>{e(name)}</th>" + "".join(f'<td class="num">{n or ""}</td>' for n in row) + "</tr>"
-                       for name, row in zip(c.labels, c.counts))
+        head = "".join(f"<th>{e(x)}</th>" for x in c.labels) + "<th>Specific agreement</th>"
+        specific = c.specific or (math.nan,) * len(c.labels)
+        rows = "".join(f"<tr><th>{e(name)}</th>" + "".join(f'<td class="num">{n or ""}</td>' for n in row)
+                       + f'<td class="num">{_num(p)}</td></tr>'
+                       for name, row, p in zip(c.labels, c.counts, specific))
         agree = sum(c.counts[i][i] for i in range(len(c.labels)) if c.labels[i] != MISSING)
         total = sum(map(sum, c.counts))
         return (f"<details><summary>{e(label)}: {e(c.coders[0])} (rows) × {e(c.coders[1])} (columns) — "

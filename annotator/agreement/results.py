@@ -89,12 +89,14 @@ class Confusion:
     """Counts of (value by coders[0], value by coders[1]) over the units both coded.
 
     ``labels`` name rows and columns alike; the last one is ``MISSING`` when some unit had a
-    value from one coder only.
+    value from one coder only.  ``specific`` is each category's specific (positive) agreement
+    over the units both coded (:func:`annotator.agreement.specific_agreement`).
     """
 
     coders: tuple[str, str]
     labels: tuple[str, ...]
     counts: tuple[tuple[int, ...], ...]
+    specific: tuple[float, ...] = ()  # per label: 2 n_kk / (n_k. + n_.k), NaN for MISSING
 
 
 MISSING = "(empty)"
@@ -109,6 +111,7 @@ class PairAgreement:
     percent_agreement: float
     kappa: KappaResult | None = None
     confusion: Confusion | None = None
+    ac1: KappaResult | None = None  # Gwet's AC1, nominal variables
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,8 @@ class FieldAgreement:
 
     ``key`` is ``layer.field``, ``document.field`` or ``actors``; ``overall`` is the alpha of all
     chosen coders together; ``fleiss`` is None when it does not apply (not nominal, or units with
-    different numbers of values: ``fleiss_note`` says which).
+    different numbers of values: ``fleiss_note`` says which); ``ac1`` is Gwet's AC1 beside alpha
+    for nominal variables (None otherwise).
     """
 
     key: str
@@ -132,6 +136,7 @@ class FieldAgreement:
     pairs: tuple[PairAgreement, ...]
     fleiss: KappaResult | None = None
     fleiss_note: str = ""
+    ac1: KappaResult | None = None  # Gwet's AC1 of all coders, nominal variables
 
 
 @dataclass(frozen=True)
@@ -215,6 +220,7 @@ class AgreementSummary:
     attribute_disagreements: tuple[AttributeDisagreement, ...]
     field_disagreements: tuple[FieldDisagreement, ...]
     warnings: tuple[AgreementWarning, ...]
+    bootstrap: str = "units"  # how alpha's intervals were resampled: "units" or "pairs"
 
     def variables(self) -> list[FieldAgreement]:
         """Every variable with an alpha, in report order."""

@@ -78,8 +78,9 @@ def test_every_module_a_docstring_cites_exists():
     for path in folder.glob("*.py"):
         cited |= set(re.findall(r"annotator\.agreement\.([a-z_]+)", path.read_text(encoding="utf-8")))
     assert "resample" not in cited
-    for name in cited:
-        importlib.import_module(f"annotator.agreement.{name}")
+    for name in cited:  # a module, or a public name of the package
+        if not hasattr(annotator.agreement, name):
+            importlib.import_module(f"annotator.agreement.{name}")
 
 
 def test_missing_values_never_become_categories_anywhere():
