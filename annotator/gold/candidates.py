@@ -59,7 +59,7 @@ from annotator.agreement.matching import Clusters, LayerSpans, cluster, match_pa
 from annotator.agreement.study import SKIP_FIELDS
 from annotator.codebook import Codebook, Layer
 from annotator.model import Annotation, GoldAnnotation, GoldLabel, Link
-from annotator.store.gold import FinishedCoding, LinkColumns
+from annotator.store.gold import FinishedCoding
 
 MIN_CODERS = 2
 STATUSES = ("unanimous", "majority", "disagreement")
@@ -355,18 +355,17 @@ class Candidates:
     ``documents`` are the candidate documents (two or more coders finished them), ``excluded``
     the others with the reason.  :meth:`document` builds one document's items, reading its
     annotations and links through ``fetch(document_id)`` and ``fetch_links(document_id)`` (the store's
-    ``annotations_by_rowid`` and ``links``); :meth:`counts`
+    ``annotations_by_rowid`` and ``links``) and ``fetch_labels(document_id, coder)``; :meth:`counts`
     counts every document's items by status without building them.
     """
 
     def __init__(self, coding: FinishedCoding, codebook: Codebook, gold: Mapping[str, _Gold],
-                 fetch: Callable[[str], dict[int, Annotation]], fetch_links: Callable[[str], list[Link]], *,
-                 min_coders: int = MIN_CODERS):
+                 fetch: Callable[[str], dict[int, Annotation]], fetch_links: Callable[[str], list[Link]],
+                 fetch_labels: Callable[[str, str], dict[str, Any]], *, min_coders: int = MIN_CODERS):
         if min_coders < 2:
             raise ValueError("gold needs at least two coders to agree (min_coders >= 2)")
         self.codebook, self.min_coders, self._gold = codebook, min_coders, gold
-        self._fetch, self._fetch_links = fetch, fetch_links
-        self._labels = coding.labels
+        self._fetch, self._fetch_links, self._fetch_labels = fetch, fetch_links, fetch_labels
         candidates = {d: c for d, c in coding.coders.items() if len(c) >= 2}
         self.excluded = [(d, f"finished by {len(c)} coder(s); gold needs two") for d, c in coding.coders.items()
                          if len(c) < 2]
@@ -375,31 +374,46 @@ class Candidates:
         self._index = {d: i for i, d in enumerate(self.documents)}
         self._done = np.array([[c in candidates[d] for c in self.coders] for d in self.documents],
                               dtype=bool).reshape(len(self.documents), len(self.coders))
+        self._fields = [spec for spec in codebook.document_fields if f"document.{spec.id}" not in SKIP_FIELDS]
         self._layers: list[_LayerUnits] = []
-        self._link_slots: tuple[np.ndarray, np.ndarray, _Votes] | None = None
+        empty = _Votes.of((), np.zeros((0, len(self.coders)), dtype=bool), np.zeros(0, dtype=np.intp),
+                          np.zeros(0, dtype=int), min_coders)
+        self._link_slots: tuple[np.ndarray, np.ndarray, _Votes] = (np.zeros(0, dtype=np.int64),) * 2 + (empty,)
+        self._field_votes: tuple[np.ndarray, _Votes] = (np.zeros(0, dtype=np.int64), empty)
         if not self.documents:
             return
         with _gc_paused():  # hundreds of thousands of records: see reliability._gc_paused
+            # Document rowid and coder id -> position among the candidates (-1: not one).
+            doc_at = np.full(max(coding.documents) + 1, -1, dtype=np.intp)
+            doc_at[[r for r, d in coding.documents.items() if d in candidates]] = range(len(self.documents))
+            slot = {c: i for i, c in enumerate(self.coders)}
+            coder_at = np.full(max(coding.coder_names) + 1, -1, dtype=np.intp)
+            for coder_id, name in coding.coder_names.items():
+                coder_at[coder_id] = slot.get(name, -1)
             columns = coding.spans
             self._rowids, self._attrs = columns.rowid, columns.attrs
-            doc = _lookup(self._index, columns.document)
-            coder = _lookup({c: i for i, c in enumerate(self.coders)}, columns.coder)
+            doc, coder = doc_at[columns.document], coder_at[columns.coder]
             layer_code = _lookup({layer.id: i for i, layer in enumerate(codebook.layers)}, columns.layer)
-            # Documents end to end on one continuum, as the agreement engine lays them out.
-            lengths = np.array([coding.lengths[d] for d in self.documents], dtype=np.int64)
-            shift = np.r_[0, np.cumsum(lengths)[:-1]]
+            # Documents end to end on one continuum, as the agreement engine lays them out; each
+            # takes as much room as its furthest span end, so spans of two documents never overlap.
+            room = np.zeros(len(self.documents) + 1, dtype=np.int64)
+            np.maximum.at(room, doc + 1, columns.end)
+            shift = np.cumsum(room)[:-1][np.maximum(doc, 0)]
             keep = (doc >= 0) & (coder >= 0)
-            start = columns.start + shift[np.maximum(doc, 0)]
-            end = columns.end + shift[np.maximum(doc, 0)]
             n_coders = self._done.sum(axis=1)
             offset = 0
             for i, layer in enumerate(codebook.layers):
                 rows = np.nonzero(keep & (layer_code == i))[0]
-                spans = LayerSpans(coder[rows], doc[rows], start[rows], end[rows])
+                spans = LayerSpans(coder[rows], doc[rows], columns.start[rows] + shift[rows],
+                                   columns.end[rows] + shift[rows])
                 self._layers.append(self._classify(layer, spans, rows, n_coders, offset))
                 offset += len(self._layers[-1].units)
-            self._link_slots = self._classify_links(coding.links, n_coders)
-            self._fields = {d: self._field_votes(d) for d in self.documents}
+            links = coding.links
+            self._link_slots = self._classify_links(links.source, links.target, links.kind, coder_at[links.coder],
+                                                    n_coders)
+            labels = coding.labels
+            self._field_votes = self._classify_fields(doc_at[labels.document], coder_at[labels.coder], labels.field,
+                                                      labels.value, n_coders)
 
     # -- classification (all documents) -----------------------------------------------------------
 
@@ -420,7 +434,8 @@ class Candidates:
         return _LayerUnits(layer, spans, rows, units, offset,
                            _Votes.of((edges, attrs), present, doc, n_coders, self.min_coders), kinds)
 
-    def _classify_links(self, links: LinkColumns, n_coders: np.ndarray) -> tuple[np.ndarray, np.ndarray, _Votes]:
+    def _classify_links(self, sources: np.ndarray, targets: np.ndarray, kind_ids: list[str], coder: np.ndarray,
+                        n_coders: np.ndarray) -> tuple[np.ndarray, np.ndarray, _Votes]:
         """Link slots (source item, kind) of all documents; a coder's version is the set of target
         items, coded by a 64-bit hash sum (the empty set: 0)."""
         n_items = sum(len(layer.units) for layer in self._layers)
@@ -433,18 +448,15 @@ class Candidates:
         item_doc = np.concatenate([layer.votes.doc for layer in self._layers])
         kinds = {k.id: i for i, k in enumerate(self.codebook.links)}
         slot = {c: i for i, c in enumerate(self.coders)}
-        if not len(rowids) or not len(links.source):
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, _Votes.of((np.zeros((0, len(self.coders)), dtype=np.int64),),
-                                           np.zeros((0, len(self.coders)), dtype=bool), empty, n_coders,
-                                           self.min_coders)
+        if not len(rowids) or not len(sources):
+            return self._link_slots
         by_rowid = np.argsort(rowids)
         ordered = rowids[by_rowid]
         ends = []
-        for column in (links.source, links.target):
+        for column in (sources, targets):
             at = np.searchsorted(ordered, column).clip(0, len(ordered) - 1)
             ends.append(np.where(ordered[at] == column, item_of_span[by_rowid[at]], -1))
-        kind, coder = _lookup(kinds, links.kind), _lookup(slot, links.coder)
+        kind = _lookup(kinds, kind_ids)
         keep = (ends[0] >= 0) & (ends[1] >= 0) & (kind >= 0) & (coder >= 0)
         source, target, kind, coder = ends[0][keep], ends[1][keep], kind[keep], coder[keep]
         n_kinds, n_c = max(len(kinds), 1), len(self.coders)
@@ -461,19 +473,32 @@ class Candidates:
         votes = _Votes.of((values[order],), present[order], item_doc[from_item][order], n_coders, self.min_coders)
         return from_item[order], (keys % n_kinds)[order], votes
 
-    def _field_votes(self, document_id: str) -> list[tuple[str, dict[str, Any], str, tuple[str, ...], Any]]:
-        coders = [c for c, ok in zip(self.coders, self._done[self._index[document_id]]) if ok]
-        out = []
-        for spec in self.codebook.document_fields:
-            if f"document.{spec.id}" in SKIP_FIELDS:
-                continue
-            raw = {c: self._labels.get((document_id, c), {}).get(spec.id) for c in coders}
-            if all(comparable_value(v) is None for v in raw.values()):
-                continue
-            unchecked_is_no = spec.type == "boolean" and not spec.required
-            versions = {c: (False if v is None and unchecked_is_no else v) for c, v in raw.items()}
-            out.append((spec.id, versions, *_vote(versions, self.min_coders)))
-        return out
+    def _classify_fields(self, doc: np.ndarray, coder: np.ndarray, field_ids: list[str], texts: list[str],
+                         n_coders: np.ndarray) -> tuple[np.ndarray, _Votes]:
+        """Document-field items of all documents: (document, field) pairs some coder filled; a
+        coder's version is their value's code (an unchecked optional yes/no box: "no")."""
+        n_f, n_c = len(self._fields), len(self.coders)
+        field = _lookup({spec.id: i for i, spec in enumerate(self._fields)}, field_ids)
+        distinct: dict[str, int] = {}
+        raw = np.fromiter(map(distinct.setdefault, texts, count()), dtype=np.int64, count=len(texts))
+        keys: dict[Any, int] = {}
+        remap = np.full(len(texts) + 1, -1, dtype=np.int64)
+        for text, first in distinct.items():
+            value = comparable_value(json.loads(text))
+            if value is not None:
+                remap[first] = keys.setdefault(_hashable(value), len(keys))
+        code = remap[raw] if len(raw) else raw
+        keep = (doc >= 0) & (coder >= 0) & (field >= 0) & (code >= 0)
+        item = doc[keep] * n_f + field[keep]
+        values = np.full((len(self.documents) * n_f, n_c), -1, dtype=np.int64)
+        values[item, coder[keep]] = code[keep]
+        unchecked_is_no = np.array([spec.type == "boolean" and not spec.required for spec in self._fields])
+        no = keys.setdefault(False, len(keys))
+        done = np.repeat(self._done, n_f, axis=0)
+        values = np.where((values < 0) & done & np.tile(unchecked_is_no, len(self.documents))[:, None], no, values)
+        items = np.unique(item)  # some coder filled it
+        present = values[items] >= 0
+        return items, _Votes.of((values[items],), present, items // n_f, n_coders, self.min_coders)
 
     # -- counts ------------------------------------------------------------------------------------
 
@@ -483,10 +508,8 @@ class Candidates:
         out = {}
         for layer in self._layers:
             out[layer.layer.id] = _status_counts(layer.votes.status)
-        if self._link_slots is not None:
-            out[LINKS] = _status_counts(self._link_slots[2].status)
-        fields = [STATUSES.index(v[2]) for votes in getattr(self, "_fields", {}).values() for v in votes]
-        out[DOCUMENT] = _status_counts(np.array(fields, dtype=int))
+        out[LINKS] = _status_counts(self._link_slots[2].status)
+        out[DOCUMENT] = _status_counts(self._field_votes[1].status)
         return out
 
     # -- items (one document) ----------------------------------------------------------------------
@@ -505,8 +528,7 @@ class Candidates:
                 by_item[layer.offset + u] = self._span_item(layer, u, document_id, coders, annotations, gold)
         spans = sorted(by_item.values(), key=lambda s: (s.start, -s.end, s.layer))
         links = self._link_items(d, document_id, coders, by_item, gold)
-        fields = [FieldItem(_item_id("field", document_id, f), document_id, f, versions, status, majority, value,
-                            gold.labels.get(f)) for f, versions, status, majority, value in self._fields[document_id]]
+        fields = self._field_items(d, document_id, coders, gold)
         return DocumentCandidates(document_id, coders, tuple(spans), tuple(links), tuple(fields))
 
     def all_documents(self) -> Iterable[DocumentCandidates]:
@@ -533,10 +555,27 @@ class Candidates:
                         STATUSES[votes.status[u]], kinds, differences, majority, majority_version, resolution,
                         layer.layer)
 
+    def _field_items(self, d: int, document_id: str, coders: tuple[str, ...], gold: _Gold) -> list[FieldItem]:
+        items, votes = self._field_votes
+        n_f = len(self._fields)
+        lo, hi = np.searchsorted(items, [d * n_f, (d + 1) * n_f])
+        labels = {c: self._fetch_labels(document_id, c) for c in coders}
+        slot = {c: i for i, c in enumerate(self.coders)}
+        out = []
+        for k in range(lo, hi):
+            spec = self._fields[int(items[k]) % n_f]
+            unchecked_is_no = spec.type == "boolean" and not spec.required
+            versions = {c: labels[c].get(spec.id, False if unchecked_is_no else None) for c in coders}
+            majority = tuple(c for c in coders if votes.majority[k, slot[c]])
+            value = versions[majority[0]] if majority else None
+            if votes.majority_absent[k]:
+                majority = tuple(c for c, v in versions.items() if comparable_value(v) is None)
+            out.append(FieldItem(_item_id("field", document_id, spec.id), document_id, spec.id, versions,
+                                 STATUSES[votes.status[k]], majority, value, gold.labels.get(spec.id)))
+        return out
+
     def _link_items(self, d: int, document_id: str, coders: tuple[str, ...], by_item: Mapping[int, SpanItem],
                     gold: _Gold) -> list[LinkItem]:
-        if self._link_slots is None:
-            return []
         from_items, kind_codes, votes = self._link_slots
         lo, hi = np.searchsorted(votes.doc, [d, d + 1])
         item_of = {a_id: s for s in by_item.values() for a_id in s.annotation_ids}
@@ -583,24 +622,6 @@ def _status_counts(status: np.ndarray) -> LayerCounts:
     n = np.bincount(status, minlength=len(STATUSES)) if len(status) else np.zeros(len(STATUSES), dtype=int)
     return LayerCounts(items=int(n.sum()), unanimous=int(n[0]), majority=int(n[1]), disagreement=int(n[2]),
                        unresolved_disagreements=int(n[1] + n[2]))
-
-
-def _vote(versions: Mapping[str, Any], min_coders: int) -> tuple[str, tuple[str, ...], Any]:
-    """Status, majority coders and majority value of per-coder values (a document field); an empty
-    value is a version like any other, so a majority may say "leave it empty"."""
-    n = len(versions)
-    groups: dict[Any, list[str]] = {}
-    values: dict[Any, Any] = {}
-    for coder, value in versions.items():
-        key = _hashable(comparable_value(value))
-        groups.setdefault(key, []).append(coder)
-        values.setdefault(key, value)
-    key, who = max(groups.items(), key=lambda kv: len(kv[1]))
-    if len(who) == n and n >= min_coders and key is not None:
-        return "unanimous", tuple(who), values[key]
-    if len(who) * 2 > n and len(who) >= min_coders:
-        return "majority", tuple(who), values[key]
-    return "disagreement", (), None
 
 
 def _hashable(value: Any) -> Any:
@@ -702,8 +723,8 @@ def build_candidates(project: Any, document_ids: Sequence[str] | None = None, *,
     """Candidate items of a project's documents (default: all), with what gold already resolves."""
     with _gc_paused():
         coding = project.finished_coding(document_ids)
-        return Candidates(coding, project.codebook, load_gold(project, coding.lengths),
-                          project.annotations_by_rowid, project.links, min_coders=min_coders)
+        return Candidates(coding, project.codebook, load_gold(project, coding.documents.values()),
+                          project.annotations_by_rowid, project.links, project.labels, min_coders=min_coders)
 
 
 def load_gold(project: Any, documents: Iterable[str]) -> dict[str, _Gold]:

@@ -42,25 +42,28 @@ def now() -> str:
 @dataclass(frozen=True)
 class FinishedCoding:
     """What gold is built from (:meth:`GoldStore.finished_coding`): the finished work of the
-    coders (role ``coder``) on some documents, in project order."""
+    coders (role ``coder``) on some documents, as columns -- a large project has a million spans.
 
-    lengths: dict[str, int]  # text length in code points, every requested document, project order
-    coders: dict[str, tuple[str, ...]]  # who finished each document, in coder order
+    Documents are named by rowid in the columns (``documents`` maps rowid to id, in project order)
+    and coders by id (``coder_names``); ``coders`` lists who finished each document.
+    """
+
+    documents: dict[int, str]
+    coder_names: dict[int, str]
+    coders: dict[str, tuple[str, ...]]  # document id -> coders who finished it, in coder order
     spans: SpanColumns
     links: LinkColumns
-    # (document, coder) -> field values; equal values are one shared object: read, do not modify.
-    labels: dict[tuple[str, str], dict[str, Any]]
+    labels: LabelColumns
 
 
 @dataclass(frozen=True)
 class SpanColumns:
-    """The finished spans as columns (a large project has a million): annotation rowid, document
-    id, coder name, layer, start, end, and the attributes' JSON as stored -- canonical (sorted
-    keys), so it is compared as text."""
+    """Spans: annotation rowid, document rowid, coder id, layer, start, end, and the attributes'
+    JSON as stored -- canonical (sorted keys), so it is compared as text."""
 
     rowid: np.ndarray
-    document: list[str]
-    coder: list[str]
+    document: np.ndarray
+    coder: np.ndarray
     layer: list[str]
     start: np.ndarray
     end: np.ndarray
@@ -69,12 +72,22 @@ class SpanColumns:
 
 @dataclass(frozen=True)
 class LinkColumns:
-    """The finished links as columns: rowids of the source and target annotations, kind, coder."""
+    """Links: rowids of the source and target annotations, kind, coder id."""
 
     source: np.ndarray
     target: np.ndarray
     kind: list[str]
-    coder: list[str]
+    coder: np.ndarray
+
+
+@dataclass(frozen=True)
+class LabelColumns:
+    """Document fields: document rowid, coder id, field id, value as stored JSON."""
+
+    document: np.ndarray
+    coder: np.ndarray
+    field: list[str]
+    value: list[str]
 
 
 @dataclass(frozen=True)
@@ -210,9 +223,10 @@ class GoldStore:
         """The coders' finished work (assignment *done*, role *coder*) on the given documents
         (default: every document).
 
-        Spans and links are read as columns, each one string built by SQLite (``group_concat``)
-        and split or parsed by numpy: a million rows cost a second instead of three as row
-        tuples.  The separator, U+001E, cannot occur in stored JSON, layer or link ids.
+        Spans, links and fields are read as columns, each one string built by SQLite
+        (``group_concat``) and split or parsed by numpy: a million rows cost a second instead of
+        three as row tuples.  The separator, U+001E, cannot occur in stored JSON, layer, field
+        or link ids.
         """
         chunks: list[tuple[str, list[str]]]
         if document_ids is None:
@@ -224,46 +238,39 @@ class GoldStore:
             chunks = [(f"AND {{t}}.document_id IN ({','.join('?' * len(part))})", part)
                       for part in (ids[i:i + 500] for i in range(0, len(ids), 500))]
         done = ("JOIN assignments s ON s.document_id = {t}.document_id AND s.coder_id = {t}.coder_id "
-                "AND s.status = 'done' JOIN coders k ON k.id = {t}.coder_id AND k.role = 'coder' WHERE 1 ")
-        names = dict(self.db.execute("SELECT id, name FROM coders").fetchall())
-        lengths: dict[str, int] = {}
+                "AND s.status = 'done' JOIN coders k ON k.id = {t}.coder_id AND k.role = 'coder' "
+                "JOIN documents d ON d.id = {t}.document_id WHERE 1 ")
+        documents: dict[int, str] = {}
         coders: dict[str, list[str]] = {}
-        doc_of_rowid: dict[int, str] = {}
-        span_parts: list[tuple] = []
-        link_parts: list[tuple] = []
-        labels: dict[tuple[str, str], dict[str, Any]] = {}
+        parts: dict[str, list[tuple]] = {"spans": [], "links": [], "labels": []}
         for where, args in chunks:
             doc_filter = where.replace("{t}.document_id", "d.id")
-            for rowid, doc_id, length in self.db.execute(
-                    f"SELECT d.rowid, d.id, length(d.text) FROM documents d WHERE 1 {doc_filter} ORDER BY d.rowid",
-                    args):
-                lengths[doc_id] = length
+            for rowid, doc_id in self.db.execute(f"SELECT rowid, id FROM documents d WHERE 1 {doc_filter} "
+                                                 "ORDER BY rowid", args):
+                documents[rowid] = doc_id
                 coders[doc_id] = []
-                doc_of_rowid[rowid] = doc_id
             for doc_id, name in self.db.execute(
                     "SELECT s.document_id, k.name FROM assignments s JOIN coders k ON k.id = s.coder_id "
                     f"AND k.role = 'coder' WHERE s.status = 'done' {where.format(t='s')} ORDER BY k.id", args):
                 coders[doc_id].append(name)
-            span_parts.append(self.db.execute(
+            parts["spans"].append(self.db.execute(
                 "SELECT group_concat(a.rowid), group_concat(d.rowid), group_concat(a.coder_id), "
                 'group_concat(a.layer, char(30)), group_concat(a.start), group_concat(a."end"), '
-                f"group_concat(a.attrs, char(30)) FROM annotations a JOIN documents d ON d.id = a.document_id "
-                f"{done.format(t='a')} {where.format(t='a')}", args).fetchone())
-            link_parts.append(self.db.execute(
+                f"group_concat(a.attrs, char(30)) FROM annotations a {done.format(t='a')} {where.format(t='a')}",
+                args).fetchone())
+            parts["links"].append(self.db.execute(
                 "SELECT group_concat(f.rowid), group_concat(t.rowid), group_concat(l.kind, char(30)), "
                 "group_concat(l.coder_id) FROM links l JOIN annotations f ON f.id = l.from_id "
                 f"JOIN annotations t ON t.id = l.to_id {done.format(t='l')} {where.format(t='l')}", args).fetchone())
-            rows = self.db.execute(f"SELECT b.document_id, k.name, b.field, b.value FROM document_labels b "
-                                   f"{done.format(t='b')} {where.format(t='b')}", args).fetchall()
-            parsed = {text: json.loads(text) for text in {row[3] for row in rows}}  # few distinct values
-            for doc_id, name, field_id, value in rows:
-                labels.setdefault((doc_id, name), {})[field_id] = parsed[value]
-        rowid, doc, coder, layer, start, end, attrs = _join_columns(span_parts, "iiisiis")
-        spans = SpanColumns(rowid, list(map(doc_of_rowid.__getitem__, doc.tolist())),
-                            list(map(names.__getitem__, coder.tolist())), layer, start, end, attrs)
-        source, target, kind, link_coder = _join_columns(link_parts, "iisi")
-        links = LinkColumns(source, target, kind, list(map(names.__getitem__, link_coder.tolist())))
-        return FinishedCoding(lengths, {d: tuple(c) for d, c in coders.items()}, spans, links, labels)
+            parts["labels"].append(self.db.execute(
+                "SELECT group_concat(d.rowid), group_concat(b.coder_id), group_concat(b.field, char(30)), "
+                f"group_concat(b.value, char(30)) FROM document_labels b {done.format(t='b')} {where.format(t='b')}",
+                args).fetchone())
+        return FinishedCoding(documents, dict(self.db.execute("SELECT id, name FROM coders").fetchall()),
+                              {d: tuple(c) for d, c in coders.items()},
+                              SpanColumns(*_join_columns(parts["spans"], "iiisiis")),
+                              LinkColumns(*_join_columns(parts["links"], "iisi")),
+                              LabelColumns(*_join_columns(parts["labels"], "iiss")))
 
     def annotations_by_rowid(self, document_id: str) -> dict[int, Annotation]:
         """A document's annotations (every coder) keyed by rowid, as :meth:`finished_coding` names them."""

@@ -10,7 +10,7 @@ import pytest
 from annotator.model import GoldAnnotation, GoldLabel, GoldLink, Provenance
 from annotator.store import InvalidValueError, NotFoundError, Project, SpanError
 from annotator.store.gold import GoldEdit, now
-from tests.gold.conftest import ARMY, SOURCE, TEXT, span
+from tests.gold.conftest import ARMY, SOURCE, span
 
 
 def _gold(gold_id: str, layer: str, quote: str, attrs: dict, decision: str = "new",
@@ -148,10 +148,13 @@ def test_finished_coding_reads_only_done_coders(gold_project: Project) -> None:
     p.create_annotation("d", "g-1", "actor", start, end, ARMY)  # d has not finished g-1
     coding = p.finished_coding(["g-1"])
     assert coding.coders == {"g-1": ("a", "b", "c")}
-    assert coding.lengths == {"g-1": len(TEXT)}
-    assert set(coding.spans.coder) == {"a", "b", "c"} and len(coding.spans.start) == 12
+    assert list(coding.documents.values()) == ["g-1"]
+    names = coding.coder_names
+    assert {names[c] for c in coding.spans.coder.tolist()} == {"a", "b", "c"} and len(coding.spans.start) == 12
     assert len(coding.links.source) == 5 and set(coding.links.kind) == {"reported_by", "perpetrator"}
-    assert coding.labels[("g-1", "c")]["event_date"] == "2024-03-17"
+    dates = {names[c]: v for c, f, v in zip(coding.labels.coder.tolist(), coding.labels.field, coding.labels.value)
+             if f == "event_date"}
+    assert dates == {"a": '"2024-03-16"', "b": '"2024-03-16"', "c": '"2024-03-17"'}
     everything = p.finished_coding()
     assert everything.coders["g-2"] == ("a",) and len(everything.spans.start) == 13
     with pytest.raises(NotFoundError):
