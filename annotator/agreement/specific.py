@@ -5,8 +5,9 @@ For category k, over the units with two or more ratings (r_ik of the r_i ratings
     p_s(k) = sum_i r_ik (r_ik - 1) / sum_i r_ik (r_i - 1)
 
 the probability that, given one rating of a unit is k, another rating of the same unit is k too
-(Fleiss 1971, p. 381; with two coders 2 n_kk / (n_k. + n_.k), the positive specific agreement of
-Spitzer & Fleiss 1974 and Cicchetti & Feinstein 1990).  Its chance-corrected form is the
+(Fleiss 1971; with two coders 2 n_kk / (n_k. + n_.k), the specific positive agreement of
+Cicchetti & Feinstein 1990, "High agreement but low kappa: II. Resolving the paradoxes", J. Clin.
+Epidemiol. 43:551-558).  Its chance-corrected form is the
 category kappa of Fleiss (1971), kappa_k = (p_s(k) - pi_k) / (1 - pi_k) with pi_k the share of
 those ratings in k -- for complete data exactly Fleiss' kappa_j = 1 - sum_i n_ij (m - n_ij) /
 (N m (m - 1) p_j q_j), which R irr's ``kappam.fleiss(detail = TRUE)`` prints.
