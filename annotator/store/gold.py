@@ -168,8 +168,9 @@ class GoldStore:
             f"SELECT {_ANNOTATION_COLUMNS} FROM gold_annotations g JOIN documents d ON d.id = g.document_id "
             f"LEFT JOIN coders k ON k.id = g.adjudicator_id WHERE {where} "
             'ORDER BY d.rowid, g.start, g."end" DESC, g.decided_at, g.id', args)
-        return [GoldAnnotation(i, d, layer, s, e, q, json.loads(attrs),
-                               Provenance(decision, tuple(json.loads(sources)), who, at), tuple(json.loads(covers)))
+        coders = _Parsed()  # source coders repeat: parse each list once
+        return [GoldAnnotation(i, d, layer, s, e, q, json.loads(attrs), Provenance(decision, coders[sources], who, at),
+                               tuple(json.loads(covers)))
                 for i, d, layer, s, e, q, attrs, decision, sources, who, at, covers in rows]
 
     def gold_links(self, document_id: str, *, include_rejected: bool = False) -> list[GoldLink]:
@@ -485,6 +486,14 @@ class GoldStore:
                     1 for c in current if c.from_id == l.from_id and c.kind == l.kind) > 1:
                 raise _store.InvalidValueError(f"{source.layer} «{_store._short(source.quote)}» has two gold "
                                                f"{l.kind} links; it takes only one")
+
+
+class _Parsed(dict):
+    """JSON lists parsed once per distinct text, as tuples."""
+
+    def __missing__(self, text: str) -> tuple:
+        value = self[text] = tuple(json.loads(text))
+        return value
 
 
 def _join_columns(parts: list[tuple], kinds: str) -> list[Any]:
