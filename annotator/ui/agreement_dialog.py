@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayo
                                QVBoxLayout, QWidget)
 
 from annotator.agreement.chart import BAND_COLORS
+from annotator.agreement.kappa import KappaResult
 from annotator.agreement.loader import default_coders, finished_documents, role_coders
 from annotator.agreement.reliability import agreement_summary
 from annotator.agreement.report import project_texts, render_html, write_html
@@ -28,7 +29,7 @@ from annotator.store import Project
 from annotator.ui.report_pdf import write_pdf
 
 N_BOOT = 200
-COLUMNS = ("Layer / field", "n", "alpha", "95% CI", "Band")
+COLUMNS = ("Layer / field", "n", "alpha", "95% CI", "Band", "AC1")
 
 
 class AgreementDialog(QDialog):
@@ -122,23 +123,25 @@ class AgreementDialog(QDialog):
         for layer in s.layers:
             self._add_row(f"{layer.label_en}: spans (alpha_U)", layer.unitizing)
             for attribute in layer.attributes:
-                self._add_row(f"{layer.label_en}: {attribute.label_en}", attribute.overall)
+                self._add_row(f"{layer.label_en}: {attribute.label_en}", attribute.overall, attribute.ac1)
         for field in s.document_fields:
-            self._add_row(f"Document: {field.label_en}", field.overall)
+            self._add_row(f"Document: {field.label_en}", field.overall, field.ac1)
         if s.actor_sets:
             self._add_row("Actors in the document (MASI)", s.actor_sets.overall)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
-    def _add_row(self, name: str, est: Estimate) -> None:
+    def _add_row(self, name: str, est: Estimate, ac1: KappaResult | None = None) -> None:
+        """One variable; ``ac1`` is Gwet's AC1 for nominal variables (read beside alpha under skew)."""
         row = self.table.rowCount()
         self.table.insertRow(row)
         ci = "—" if math.isnan(est.low) else f"[{est.low:.3f}, {est.high:.3f}]"
         value = "undefined" if math.isnan(est.value) else f"{est.value:.3f}"
-        cells = (name, str(est.n_units), value, ci, est.band)
+        gwet = "" if ac1 is None or math.isnan(ac1.value) else f"{ac1.value:.3f}"
+        cells = (name, str(est.n_units), value, ci, est.band, gwet)
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
-            if column in (1, 2, 3):
+            if column in (1, 2, 3, 5):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if column == 4:
                 item.setBackground(QBrush(QColor(BAND_COLORS[est.band])))
