@@ -64,7 +64,6 @@ from annotator.store.gold import FinishedCoding
 MIN_CODERS = 2
 STATUSES = ("unanimous", "majority", "disagreement")
 SPAN_KINDS = ("presence", "edges", "attribute")
-KINDS = (*SPAN_KINDS, "link", "field")
 LINKS, DOCUMENT = "links", "document"  # pseudo-layers of link and field items in counts
 
 _PRESENCE, _EDGES, _ATTRIBUTE = 1, 2, 4

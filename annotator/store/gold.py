@@ -31,8 +31,6 @@ import numpy as np
 import annotator.store as _store  # the package: helpers and errors, resolved at call time
 from annotator.model import GOLD_DECISIONS, Annotation, GoldAnnotation, GoldLabel, GoldLink, Provenance
 
-GOLD_STATUSES = ("todo", "in_progress", "done")
-
 
 def now() -> str:
     """A decision time, in the format of every time in the project (so that times compare as text)."""

@@ -8,7 +8,7 @@ import pytest
 from annotator.gold import Adjudication, FieldItem, LinkItem, SpanItem
 from annotator.model import Document
 from annotator.store import InvalidValueError, NotReadyError, Project, ProjectError
-from tests.gold.conftest import ARMY, TEXT, code, span
+from tests.gold.conftest import ARMY, code, span
 
 
 def _span(adj: Adjudication, layer: str, quote: str) -> SpanItem:
