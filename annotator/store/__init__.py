@@ -8,9 +8,12 @@ Usable from a notebook::
     p.assign(["sample-01"], "mona")
     a = p.create_annotation("mona", "sample-01", "actor", 10, 14, {"role": "target"})
 
-Every call that changes data is one transaction (``db.atomic()``) and writes one row to the
-``changes`` log in the same transaction, so the log and the data never disagree. A coder may only
-change that coder's own rows. Spans are validated in code points against the stored text.
+Every call that changes data is one transaction and writes one row to the ``changes`` log in the
+same transaction, so the log and the data never disagree. A write takes SQLite's write lock first
+(BEGIN IMMEDIATE) and checks the rows it changes inside its transaction, so several processes can
+write to one file: they wait their turn instead of failing, and a call never reports a change that
+did not happen. A coder may only change that coder's own rows. Spans are validated in code points
+against the stored text.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -60,6 +63,11 @@ class NotFoundError(ProjectError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class ConflictError(ProjectError):
+    """The rows changed since the caller read them (another window or program of the same coder):
+    the write is refused for good, nothing is written, and retrying it would not help."""
+
+
 class NotReadyError(ProjectError):
     """Mark done was asked while required fields are missing; ``problems`` lists them."""
 
@@ -74,6 +82,10 @@ def _now() -> str:
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+_UNCHECKED: Any = object()  # ``expect`` not given: write whatever is stored
+_ANNOTATION_ACTIONS = ("create_annotation", "update_annotation", "delete_annotation")
 
 
 class Project(GoldStore):
@@ -158,12 +170,56 @@ class Project(GoldStore):
 
     @contextmanager
     def _write(self) -> Iterator[None]:
-        """One transaction; SQLite failures become ProjectError in plain words."""
+        """One transaction; SQLite failures become ProjectError in plain words.
+
+        BEGIN IMMEDIATE takes the write lock before the first read: another process's writer then
+        waits on the busy timeout (a deferred transaction whose read turns into a write fails at
+        once with "database is locked" when someone committed in between), and the checks made
+        inside see the rows as they are when written. Inside an open transaction (a batch) the
+        call is a savepoint of it. A constraint failure means the rows changed: ConflictError.
+        """
+        conn = self.db.conn
         try:
-            with self.db.atomic():
+            if conn.in_transaction:
+                with self.db.atomic():
+                    yield
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.rollback()
+                raise
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(f"{self.path}: the edit no longer fits the stored rows (SQLite says: {exc}); "
+                                "nothing was written") from None
         except sqlite3.DatabaseError as exc:
             raise DatabaseWriteError(_database_problem(self.path, exc)) from None
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Several writing calls as one transaction (one user action made of several calls, such
+        as restoring a span with its links): all are written, or none."""
+        return self._write()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Several reads from one snapshot of the file, so that a commit by another process cannot
+        fall between them (a session reads a document's rows and their revisions together)."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        try:
+            conn.execute("BEGIN")
+            try:
+                yield
+            finally:
+                if conn.in_transaction:
+                    conn.rollback()  # nothing was written: ending the read is all
+        except sqlite3.DatabaseError as exc:
+            raise ProjectError(_database_problem(self.path, exc)) from None
 
     def data_version(self) -> int:
         """A number that changes when another connection commits to the file (SQLite's
@@ -190,9 +246,15 @@ class Project(GoldStore):
 
     # -- change log ------------------------------------------------------------------------------
 
-    def _log(self, coder_id: int | None, document_id: str | None, action: str, payload: dict) -> None:
-        self.db.execute("INSERT INTO changes (at, coder_id, document_id, action, payload) VALUES (?, ?, ?, ?, ?)",
-                        [_now(), coder_id, document_id, action, _json(payload)])
+    # The seq of the last change this connection logged; after an annotation write it is the
+    # annotation's new revision (see annotation_revisions).
+    last_change: int | None = None
+
+    def _log(self, coder_id: int | None, document_id: str | None, action: str, payload: dict) -> int:
+        cur = self.db.execute("INSERT INTO changes (at, coder_id, document_id, action, payload) VALUES (?, ?, ?, ?, ?)",
+                              [_now(), coder_id, document_id, action, _json(payload)])
+        self.last_change = cur.lastrowid
+        return cur.lastrowid
 
     def changes(self, *, document_id: str | None = None, coder: str | None = None,
                 since: int = 0) -> list[Change]:
@@ -405,6 +467,7 @@ class Project(GoldStore):
         """Create a span; ``start``/``end`` are code points. ``id`` lets undo restore a deleted span.
 
         ``suggested_by``: the coder accepted a suggestion (its reason is kept in the change log).
+        ConflictError if an annotation with ``id`` exists (another window restored it first).
         """
         coder_id = self._coder_id(coder)
         text = self.document(document_id).text
@@ -418,6 +481,9 @@ class Project(GoldStore):
         ann = Annotation(id=id or str(uuid.uuid4()), document_id=document_id, coder=coder, layer=layer,
                          start=start, end=end, quote=quote, attrs=attrs, created_at=now, updated_at=now)
         with self._write():
+            if self.db.execute("SELECT 1 FROM annotations WHERE id = ?", [ann.id]).fetchone():
+                raise ConflictError(f"{layer} «{_short(quote)}» already exists (restored in another window or "
+                                    "program); it was not created twice")
             self.db.execute(
                 'INSERT INTO annotations (id, document_id, coder_id, layer, start, "end", quote, attrs, '
                 "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -430,35 +496,72 @@ class Project(GoldStore):
         return ann
 
     def update_annotation(self, coder: str, annotation_id: str, *, start: int | None = None,
-                          end: int | None = None, attrs: dict[str, Any] | None = None) -> Annotation:
-        """Change a span's edges and/or replace its attributes; returns the annotation as it was."""
-        before = self.annotation(annotation_id)
-        coder_id = self._owned(coder, before.coder, f"annotation {annotation_id}")
-        new_start = before.start if start is None else start
-        new_end = before.end if end is None else end
-        new_attrs = before.attrs if attrs is None else dict(attrs)
-        quote = check_span(self.document(before.document_id).text, new_start, new_end)
-        self._check_attrs(before.layer, new_attrs)
+                          end: int | None = None, attrs: dict[str, Any] | None = None,
+                          expect: int | None = None) -> Annotation:
+        """Change a span's edges and/or replace its attributes; returns the annotation as it was.
+
+        ``expect``: the revision the caller read (:meth:`annotation_revisions`); if the row has
+        changed since, ConflictError and nothing is written.
+        """
         with self._write():
-            self.db.execute('UPDATE annotations SET start = ?, "end" = ?, quote = ?, attrs = ?, updated_at = ? '
-                            "WHERE id = ?", [new_start, new_end, quote, _json(new_attrs), _now(), annotation_id])
+            before, coder_id = self._writable(coder, annotation_id, expect)
+            new_start = before.start if start is None else start
+            new_end = before.end if end is None else end
+            new_attrs = before.attrs if attrs is None else dict(attrs)
+            quote = check_span(self.document(before.document_id).text, new_start, new_end)
+            self._check_attrs(before.layer, new_attrs)
+            cur = self.db.execute('UPDATE annotations SET start = ?, "end" = ?, quote = ?, attrs = ?, updated_at = ? '
+                                  "WHERE id = ? AND coder_id = ?",
+                                  [new_start, new_end, quote, _json(new_attrs), _now(), annotation_id, coder_id])
+            _one_row(cur, before)
             self._touch(coder_id, before.document_id)
             self._log(coder_id, before.document_id, "update_annotation",
                       {"id": annotation_id, "before": _annotation_payload(before),
                        "after": {"start": new_start, "end": new_end, "quote": quote, "attrs": new_attrs}})
         return before
 
-    def delete_annotation(self, coder: str, annotation_id: str) -> tuple[Annotation, list[Link]]:
-        """Delete a span and the links that touch it; returns both so that undo can restore them."""
-        ann = self.annotation(annotation_id)
-        coder_id = self._owned(coder, ann.coder, f"annotation {annotation_id}")
-        links = [l for l in self.links(ann.document_id, coder) if annotation_id in (l.from_id, l.to_id)]
+    def delete_annotation(self, coder: str, annotation_id: str, *,
+                          expect: int | None = None) -> tuple[Annotation, list[Link]]:
+        """Delete a span and the links that touch it; returns both so that undo can restore them.
+
+        ``expect``: as for :meth:`update_annotation`.
+        """
         with self._write():
-            self.db.execute("DELETE FROM annotations WHERE id = ?", [annotation_id])  # links cascade
+            ann, coder_id = self._writable(coder, annotation_id, expect)
+            links = [l for l in self.links(ann.document_id, coder) if annotation_id in (l.from_id, l.to_id)]
+            cur = self.db.execute("DELETE FROM annotations WHERE id = ? AND coder_id = ?",  # links cascade
+                                  [annotation_id, coder_id])
+            _one_row(cur, ann)
             self._touch(coder_id, ann.document_id)
             self._log(coder_id, ann.document_id, "delete_annotation",
                       {**_annotation_payload(ann), "links": [_link_payload(l) for l in links]})
         return ann, links
+
+    def _writable(self, coder: str, annotation_id: str, expect: int | None) -> tuple[Annotation, int]:
+        """Inside a write: the annotation as stored now, owned by ``coder`` and (with ``expect``)
+        still at that revision; returns it and the coder's id."""
+        ann = self.annotation(annotation_id)
+        coder_id = self._owned(coder, ann.coder, f"annotation {annotation_id}")
+        if expect is not None and self._revision(coder_id, ann.document_id, annotation_id) != expect:
+            raise ConflictError(f"{ann.layer} «{_short(ann.quote)}» was changed in another window or program "
+                                "since this one read it")
+        return ann, coder_id
+
+    def annotation_revisions(self, document_id: str, coder: str) -> dict[str, int]:
+        """A coder's annotations in a document (ids, deleted ones too) -> revision: the seq of the
+        last logged change to the row. A write given ``expect=`` an older revision is refused, so
+        an edit made on a stale view never overwrites (or deletes) what another window wrote since,
+        even when that window deleted the row and restored it."""
+        return dict(self.db.execute(
+            "SELECT json_extract(payload, '$.id'), max(seq) FROM changes WHERE document_id = ? AND coder_id = ? "
+            f"AND action IN {_ANNOTATION_ACTIONS} GROUP BY 1", [document_id, self._coder_id(coder)]).fetchall())
+
+    def _revision(self, coder_id: int, document_id: str, annotation_id: str) -> int:
+        row = self.db.execute(
+            "SELECT max(seq) FROM changes WHERE document_id = ? AND coder_id = ? "
+            f"AND action IN {_ANNOTATION_ACTIONS} AND json_extract(payload, '$.id') = ?",
+            [document_id, coder_id, annotation_id]).fetchone()
+        return row[0] or 0
 
     def annotation(self, annotation_id: str) -> Annotation:
         rows = self._annotations("a.id = ?", [annotation_id])
@@ -519,57 +622,70 @@ class Project(GoldStore):
     # -- links -----------------------------------------------------------------------------------
 
     def create_link(self, coder: str, from_id: str, to_id: str, kind: str, *, id: str | None = None) -> Link:
-        source, target = self.annotation(from_id), self.annotation(to_id)
-        coder_id = self._owned(coder, source.coder, f"annotation {from_id}")
-        self._owned(coder, target.coder, f"annotation {to_id}")
-        self._check_link(source, target, kind)
-        if not self.codebook.link_kind(kind).multiple and any(
-                l.from_id == from_id and l.kind == kind for l in self.links(source.document_id, coder)):
-            raise InvalidValueError(f"{source.layer} «{_short(source.quote)}» already has a {kind} link; "
-                                    "it takes only one")
-        link = Link(id or str(uuid.uuid4()), source.document_id, coder, from_id, to_id, kind)
+        """Link two of a coder's annotations; ``id`` lets undo restore a deleted link (ConflictError
+        if it exists: restored elsewhere)."""
         with self._write():
+            source, target = self.annotation(from_id), self.annotation(to_id)
+            coder_id = self._owned(coder, source.coder, f"annotation {from_id}")
+            self._owned(coder, target.coder, f"annotation {to_id}")
+            self._check_link(source, target, kind)
+            if not self.codebook.link_kind(kind).multiple and any(
+                    l.from_id == from_id and l.kind == kind for l in self.links(source.document_id, coder)):
+                raise InvalidValueError(f"{source.layer} «{_short(source.quote)}» already has a {kind} link; "
+                                        "it takes only one")
+            link = Link(id or str(uuid.uuid4()), source.document_id, coder, from_id, to_id, kind)
+            if self.db.execute("SELECT 1 FROM links WHERE id = ?", [link.id]).fetchone():
+                raise ConflictError(f"the {kind} link of {source.layer} «{_short(source.quote)}» already exists "
+                                    "(restored in another window or program)")
             self._insert_link(coder_id, link)
             self._touch(coder_id, link.document_id)
             self._log(coder_id, link.document_id, "create_link", _link_payload(link))
         return link
 
-    def set_link_targets(self, coder: str, from_id: str, kind: str, to_ids: Iterable[str]) -> list[str]:
+    def set_link_targets(self, coder: str, from_id: str, kind: str, to_ids: Iterable[str], *,
+                         expect: Iterable[str] | None = None) -> list[str]:
         """Make ``to_ids`` the whole set of ``kind`` links from an annotation, in one transaction.
 
-        Returns the previous targets, so undo is another call with them.
+        Returns the previous targets, so undo is another call with them. ``expect``: the targets
+        the caller read; if the stored ones differ, ConflictError and nothing is written. The log
+        names the links added, with their ids.
         """
-        source = self.annotation(from_id)
-        coder_id = self._owned(coder, source.coder, f"annotation {from_id}")
         wanted = list(dict.fromkeys(to_ids))
         spec = self.codebook.link_kind(kind) if self._known_kind(kind) else None
         if spec is not None and not spec.multiple and len(wanted) > 1:
             raise InvalidValueError(f"a {kind} link takes only one target")
-        for to_id in wanted:
-            target = self.annotation(to_id)
-            self._owned(coder, target.coder, f"annotation {to_id}")
-            self._check_link(source, target, kind)
-        current = [l for l in self.links(source.document_id, coder) if l.from_id == from_id and l.kind == kind]
-        previous = [l.to_id for l in current]
         with self._write():
+            source = self.annotation(from_id)
+            coder_id = self._owned(coder, source.coder, f"annotation {from_id}")
+            for to_id in wanted:
+                target = self.annotation(to_id)
+                self._owned(coder, target.coder, f"annotation {to_id}")
+                self._check_link(source, target, kind)
+            current = [l for l in self.links(source.document_id, coder) if l.from_id == from_id and l.kind == kind]
+            previous = [l.to_id for l in current]
+            if expect is not None and set(expect) != set(previous):
+                raise ConflictError(f"the {kind} links of {source.layer} «{_short(source.quote)}» were changed in "
+                                    "another window or program since this one read them")
             for l in current:
                 if l.to_id not in wanted:
                     self.db.execute("DELETE FROM links WHERE id = ?", [l.id])
-            for to_id in wanted:
-                if to_id not in previous:
-                    self._insert_link(coder_id, Link(str(uuid.uuid4()), source.document_id, coder, from_id, to_id, kind))
+            added = [Link(str(uuid.uuid4()), source.document_id, coder, from_id, to_id, kind)
+                     for to_id in wanted if to_id not in previous]
+            for link in added:
+                self._insert_link(coder_id, link)
             self._touch(coder_id, source.document_id)
             self._log(coder_id, source.document_id, "set_link_targets",
-                      {"from_id": from_id, "kind": kind, "to_ids": wanted, "previous": previous})
+                      {"from_id": from_id, "kind": kind, "to_ids": wanted, "previous": previous,
+                       "added": [_link_payload(l) for l in added]})
         return previous
 
     def delete_link(self, coder: str, link_id: str) -> Link:
-        row = self.db.execute("SELECT document_id FROM links WHERE id = ?", [link_id]).fetchone()
-        if row is None:
-            raise NotFoundError(f"no link {link_id!r}")
-        link = next(l for l in self.links(row[0]) if l.id == link_id)
-        coder_id = self._owned(coder, link.coder, f"link {link_id}")
         with self._write():
+            row = self.db.execute("SELECT document_id FROM links WHERE id = ?", [link_id]).fetchone()
+            if row is None:
+                raise NotFoundError(f"no link {link_id!r}")
+            link = next(l for l in self.links(row[0]) if l.id == link_id)
+            coder_id = self._owned(coder, link.coder, f"link {link_id}")
             self.db.execute("DELETE FROM links WHERE id = ?", [link_id])
             self._touch(coder_id, link.document_id)
             self._log(coder_id, link.document_id, "delete_link", _link_payload(link))
@@ -606,8 +722,12 @@ class Project(GoldStore):
 
     # -- document labels -------------------------------------------------------------------------
 
-    def set_label(self, coder: str, document_id: str, field: str, value: Any) -> Any:
-        """Set a document-level field (None clears it); returns the previous value."""
+    def set_label(self, coder: str, document_id: str, field: str, value: Any, *, expect: Any = _UNCHECKED) -> Any:
+        """Set a document-level field (None clears it); returns the previous value.
+
+        ``expect``: the value the caller read (None: empty); if the stored one differs,
+        ConflictError and nothing is written.
+        """
         coder_id = self._coder_id(coder)
         self.document(document_id)
         try:
@@ -618,8 +738,11 @@ class Project(GoldStore):
             value = None
         if (why := spec.check(value)) is not None:
             raise InvalidValueError(f"{field}: {why}")
-        previous = self.labels(document_id, coder).get(field)
         with self._write():
+            previous = self.labels(document_id, coder).get(field)
+            if expect is not _UNCHECKED and expect != previous:
+                raise ConflictError(f"document field “{spec.label.en}” was changed in another window or program "
+                                    "since this one read it")
             if value is None:
                 self.db.execute("DELETE FROM document_labels WHERE document_id = ? AND coder_id = ? AND field = ?",
                                 [document_id, coder_id, field])
@@ -668,6 +791,12 @@ def check_span(text: str, start: int, end: int) -> str:
 
 def _short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _one_row(cur: sqlite3.Cursor, ann: Annotation) -> None:
+    """A write that reports success must have changed its row."""
+    if cur.rowcount != 1:
+        raise ConflictError(f"{ann.layer} «{_short(ann.quote)}» is no longer stored as read; nothing was changed")
 
 
 def _annotation_payload(a: Annotation) -> dict[str, Any]:
