@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from annotator.agreement.kappa import KappaResult
 from annotator.agreement.results import AgreementSummary, Estimate, FieldAgreement, LayerAgreement
+from annotator.spreadsheet import escape_formula
 
 if TYPE_CHECKING:
     from annotator.gold.agreement import GoldAgreement
@@ -169,7 +170,10 @@ def csv_text(rows: Sequence[Sequence[str]], line_end: str = "\r\n") -> str:
     """Rows as CSV text: RFC 4180 quoting and, by default, its \\r\\n line ends (for files).
 
     Standard output takes "\\n": a text stream translates it to the platform's line end itself.
+    Document ids, coder names and values that a spreadsheet would run as a formula are escaped;
+    the figures stay numbers.
     """
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator=line_end).writerows(rows)
+    csv.writer(buffer, lineterminator=line_end).writerows(
+        [escape_formula(cell, keep_numbers=True) for cell in row] for row in rows)
     return buffer.getvalue()

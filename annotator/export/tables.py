@@ -19,9 +19,9 @@ from annotator.export.output import StagedFolder
 from annotator.export.records import ExportDocument
 from annotator.model import Provenance
 from annotator.offsets import OffsetMap
+from annotator.spreadsheet import escape_formula
 
 SPANS, FIELDS, LINKS = "spans.csv", "document_fields.csv", "links.csv"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 PROVENANCE_COLUMNS = ["decision", "source_coders", "adjudicator", "decided_at"]
 LIST_SEPARATOR = ";"
 
@@ -101,7 +101,3 @@ def cell(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return escape_formula(LIST_SEPARATOR.join(str(v) for v in value))
     return escape_formula(str(value))
-
-
-def escape_formula(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
