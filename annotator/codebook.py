@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from annotator import safe_yaml
 from annotator.paths import DEFAULT_CODEBOOK
 
 FIELD_TYPES = ("choice", "multichoice", "number", "boolean", "text", "date")
@@ -33,6 +34,8 @@ _VALUE_KEYS = {"id": True, "label": True, "key": False}
 _LINK_KEYS = {"id": True, "label": True, "from": True, "to": True, "required": False, "multiple": False}
 _CHECK_KEYS = {"kind": True, "fields": True}
 _LABEL_KEYS = {"ar": True, "en": True}
+_STR_TAG = "tag:yaml.org,2002:str"
+_RESOLVER = yaml.resolver.Resolver()
 
 
 class CodebookError(ValueError):
@@ -203,7 +206,9 @@ class Codebook:
     def load(cls, path: str | Path | None = None) -> "Codebook":
         path = Path(path) if path is not None else DEFAULT_CODEBOOK
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = safe_yaml.read_text(path, encoding="utf-8-sig")
+        except safe_yaml.YamlProblem as exc:
+            raise CodebookError(str(exc)) from None
         except OSError as exc:
             raise CodebookError(f"{path}: cannot read the codebook: {exc.strerror or exc}") from None
         except UnicodeDecodeError:
@@ -230,12 +235,9 @@ class _Parser:
 
     def parse(self, text: str) -> Codebook:
         try:
-            root = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f":{mark.line + 1}" if mark else ""
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise CodebookError(f"{self.origin}{line}: not valid YAML: {problem}") from None
+            root = safe_yaml.compose(text, self.origin)
+        except safe_yaml.YamlProblem as exc:
+            raise CodebookError(str(exc)) from None
         if root is None:
             raise CodebookError(f"{self.origin}:1: the codebook is empty")
         top = self.mapping(root, _TOP_KEYS, "the codebook")
@@ -284,7 +286,7 @@ class _Parser:
     def scalar(self, node: yaml.Node, kind: type, what: str) -> Any:
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail(node, f"{what} must be a single value")
-        value = yaml.SafeLoader(node.value).get_single_data() if kind is not str else node.value
+        value = node.value if kind is str else self.plain_value(node, what)
         if kind is bool and isinstance(value, bool):
             return value
         if kind is int and isinstance(value, int) and not isinstance(value, bool):
@@ -293,7 +295,18 @@ class _Parser:
             return float(value)
         if kind is str and value.strip():
             return value
-        raise self.fail(node, f"{what} must be {'non-empty text' if kind is str else kind.__name__}, not {node.value!r}")
+        raise self.fail(node, f"{what} must be {'non-empty text' if kind is str else kind.__name__}, not {safe_yaml.shown(node.value)}")
+
+    def plain_value(self, node: yaml.ScalarNode, what: str) -> Any:
+        """The scalar's value; a quoted one is read as if unquoted (``"3"`` is 3), never parsed as
+        YAML again."""
+        if node.style and node.tag == _STR_TAG:
+            tag = _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False))
+            node = yaml.ScalarNode(tag, node.value, node.start_mark, node.end_mark)
+        try:
+            return safe_yaml.construct(node, self.origin)
+        except safe_yaml.YamlProblem as exc:
+            raise self.fail(node, f"{what}: {exc.problem}") from None
 
     def ident(self, node: yaml.Node, what: str) -> str:
         value = self.scalar(node, str, what)

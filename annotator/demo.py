@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from annotator import safe_yaml
 from annotator.paths import RESOURCES
 from annotator.store import Project
 
@@ -115,8 +114,8 @@ def plan_demo_coding(project: Project, path: str | Path | None = None) -> list[D
     """Read the demo file and resolve it against ``project`` without writing anything."""
     path = Path(path) if path is not None else DEMO_CODING
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = safe_yaml.load(safe_yaml.read_text(path), str(path))
+    except (OSError, UnicodeDecodeError, safe_yaml.YamlProblem) as exc:
         raise DemoCodingError(f"{path}: cannot read the demo coding: {exc}") from None
     if not isinstance(data, Mapping) or not isinstance(data.get("documents"), list):
         raise DemoCodingError(f"{path}: expected a mapping with a 'documents' list")

@@ -14,8 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from annotator import safe_yaml
 from annotator.arabic import NormalizedText, alternation, normalize_for_matching, normalize_view
 
 __all__ = ["ACLED_TYPES", "Actor", "Gazetteer", "Mention", "default_path"]
@@ -170,11 +169,11 @@ class Gazetteer:
 
         Raises ValueError naming the file, the actor id and the problem for a
         malformed entry, a duplicate id, an unknown acled_type or an alias
-        that names two actors.
+        that names two actors, and for YAML that :mod:`annotator.safe_yaml`
+        refuses (too large, too deep, object tags, alias bombs).
         """
         path = Path(path) if path is not None else default_path()
-        with path.open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+        data = safe_yaml.load(safe_yaml.read_text(path), str(path))
         if not isinstance(data, list):
             raise ValueError(f"{path}: expected a list of actors")
         return cls((_actor_from_entry(entry, i, path) for i, entry in enumerate(data, 1)), str(path))
