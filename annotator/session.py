@@ -4,8 +4,16 @@ The window is a thin face over this class (Qt-free, so it is tested without a di
 
 * every edit is validated first (span, codebook), then applied to an in-memory mirror of the open
   document and written through the store at once, one transaction per edit;
-* if SQLite refuses the write (locked, read-only, disk full), the edit stays in the mirror, is
-  kept in ``pending`` in order, and :meth:`flush` retries it; :attr:`saved` is False until then;
+* if SQLite cannot take the write (locked, read-only, disk full), the edit stays in the mirror,
+  is kept in ``pending`` in order, and :meth:`flush` retries it; :attr:`saved` is False until then;
+* an edit whose rows changed since this session read them (the same coder in another window or
+  process) is refused by the store (ConflictError, or the row is gone): it is dropped from the
+  queue with the later edits built on it, the edits behind it are still written, the mirror shows
+  the stored rows again, and :attr:`refused` says which edit and why. The rule, for two windows
+  of one coder: an edit applies only to the version of a row its window showed; the first write
+  wins and the later, stale one is refused and shown, never silently written over
+  (docs/reliability.md);
+* each edit (one user action, possibly several store calls) is one transaction;
 * undo/redo covers every kind of edit and survives switching documents: each history entry knows
   its document, and undoing an edit of another document opens that document first.
 """
@@ -19,7 +27,7 @@ from typing import Any
 
 from annotator.model import Annotation, Document, Link
 from annotator.store import (DatabaseWriteError, InvalidValueError, NotFoundError, NotReadyError, Project,
-                             check_span)
+                             ProjectError, check_span)
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,28 @@ class Edit:
     description: str
     forward: list[Op]
     backward: list[Op]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An edit the store refused for good: ``edit`` describes it, ``reason`` says why."""
+
+    document_id: str
+    edit: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"“{self.edit}” was not saved: {self.reason}"
+
+
+@dataclass
+class _Queued:
+    """An op waiting to be written; the ops of one edit (or one undo/redo) share ``batch`` and are
+    written in one transaction."""
+
+    op: Op
+    edit: Edit
+    batch: int
 
 
 @dataclass
@@ -56,8 +86,13 @@ class CodingSession:
         self._mirror: _Mirror | None = None
         self._undo: list[Edit] = []
         self._redo: list[Edit] = []
-        self.pending: list[Op] = []
+        self.pending: list[_Queued] = []
         self.last_error: str | None = None
+        # Edits refused since the window last looked (take_refused); it shows them to the coder.
+        self.refused: list[Refusal] = []
+        self._batches = 0
+        # Annotation id -> the revision this session last read or wrote (Project.annotation_revisions).
+        self._revisions: dict[str, int] = {}
         self._opened_at: float | None = None
         # Values proposed from a span's text (annotation id -> field -> value): shown, not stored,
         # until the coder accepts them; they count as missing at mark-done until then.
@@ -75,13 +110,21 @@ class CodingSession:
             raise DatabaseWriteError(f"edits are not saved yet ({self.last_error}); "
                                      "the document stays open until they are")
         self.record_time()
-        document = self.project.document(document_id)
-        self._mirror = _Mirror(document,
-                               annotations={a.id: a for a in self.project.annotations(document_id, self.coder)},
-                               links=self.project.links(document_id, self.coder),
-                               labels=self.project.labels(document_id, self.coder))
+        self._mirror = self._read(self.project.document(document_id), set())
         self._opened_at = time.monotonic()
-        return document
+        return self._mirror.document
+
+    def _read(self, document: Document, keep: set[str]) -> _Mirror:
+        """The document's rows as stored, with their revisions; rows in ``keep`` have queued
+        edits, whose revision stays the one those edits were made on."""
+        with self.project.reading():
+            revisions = self.project.annotation_revisions(document.id, self.coder)
+            mirror = _Mirror(document,
+                             annotations={a.id: a for a in self.project.annotations(document.id, self.coder)},
+                             links=self.project.links(document.id, self.coder),
+                             labels=self.project.labels(document.id, self.coder))
+        self._revisions.update({k: v for k, v in revisions.items() if k not in keep})
+        return mirror
 
     @property
     def document(self) -> Document | None:
@@ -145,7 +188,9 @@ class CodingSession:
         return ann
 
     def update(self, annotation_id: str, *, start: int | None = None, end: int | None = None,
-               attrs: dict[str, Any] | None = None) -> Annotation:
+               attrs: dict[str, Any] | None = None) -> Annotation | None:
+        """Change a span's edges and/or fields; returns it as now shown (None: the span was
+        deleted in another window, so the edit was refused; see :attr:`refused`)."""
         mirror = self._need_mirror()
         before = self.annotation(annotation_id)
         new_start = before.start if start is None else start
@@ -157,7 +202,7 @@ class CodingSession:
         self._do(Edit(mirror.document.id, f"edit {what} of {before.layer} «{_short(before.quote)}»",
                       [_update_op(annotation_id, new_start, new_end, new_attrs)],
                       [_update_op(annotation_id, before.start, before.end, before.attrs)]))
-        return self.annotation(annotation_id)
+        return self._need_mirror().annotations.get(annotation_id)  # a refusal re-reads the mirror
 
     def delete(self, annotation_id: str) -> None:
         mirror = self._need_mirror()
@@ -183,7 +228,7 @@ class CodingSession:
         if previous == targets:
             return
         self._do(Edit(mirror.document.id, f"link {kind} of {source.layer} «{_short(source.quote)}»",
-                      [_links_op(from_id, kind, targets)], [_links_op(from_id, kind, previous)]))
+                      [_links_op(from_id, kind, targets, previous)], [_links_op(from_id, kind, previous, targets)]))
 
     def set_label(self, field_id: str, value: Any) -> None:
         mirror = self._need_mirror()
@@ -196,8 +241,8 @@ class CodingSession:
         if previous == value:
             return
         self._do(Edit(mirror.document.id, f"set {spec.label.en}",
-                      [_label_op(mirror.document.id, field_id, value)],
-                      [_label_op(mirror.document.id, field_id, previous)]))
+                      [_label_op(mirror.document.id, field_id, value, previous)],
+                      [_label_op(mirror.document.id, field_id, previous, value)]))
 
     # -- proposed values -------------------------------------------------------------------------------
 
@@ -273,8 +318,8 @@ class CodingSession:
             return None
         edit = self._undo.pop()
         self._ensure_open(edit.document_id)
-        self._apply(edit.backward)
         self._redo.append(edit)
+        self._apply(edit, edit.backward)
         return edit.document_id
 
     def redo(self) -> str | None:
@@ -282,14 +327,14 @@ class CodingSession:
             return None
         edit = self._redo.pop()
         self._ensure_open(edit.document_id)
-        self._apply(edit.forward)
         self._undo.append(edit)
+        self._apply(edit, edit.forward)
         return edit.document_id
 
     def _do(self, edit: Edit) -> None:
-        self._apply(edit.forward)
         self._undo.append(edit)
         self._redo.clear()
+        self._apply(edit, edit.forward)
 
     def _ensure_open(self, document_id: str) -> None:
         if self.document is None or self.document.id != document_id:
@@ -297,25 +342,38 @@ class CodingSession:
 
     # -- applying and saving -------------------------------------------------------------------------
 
-    def _apply(self, ops: list[Op]) -> None:
+    def _apply(self, edit: Edit, ops: list[Op]) -> None:
         for op in ops:
             self._mirror_op(op)
-        self.pending.extend(ops)
+        self._batches += 1
+        self.pending.extend(_Queued(op, edit, self._batches) for op in ops)
         self.flush()
 
     def flush(self) -> bool:
-        """Write pending edits in order; True when everything is saved.
+        """Write pending edits in order, each edit in one transaction; True when everything is
+        saved (or refused: see :attr:`refused`).
 
-        A refused write stays first in line; the caller retries later (the window on a timer).
+        A write SQLite cannot take now stays first in line; the caller retries later (the window
+        on a timer). A write the store refuses for good is dropped, with the edits built on it.
         """
         while self.pending:
-            op = self.pending[0]
+            batch = [q for q in self.pending if q.batch == self.pending[0].batch]
+            written: dict[str, int] = {}
             try:
-                self._store_op(op)
+                with self.project.transaction():
+                    for queued in batch:
+                        self._store_op(queued.op, written)
             except DatabaseWriteError as exc:
                 self.last_error = str(exc)
                 return False
-            self.pending.pop(0)
+            except ProjectError as exc:
+                self._refuse(batch, exc)
+                continue
+            del self.pending[:len(batch)]
+            self._revisions.update(written)
+            for queued in batch:
+                if queued.op.name == "set_link_targets":
+                    self._reload_links(queued.op.args["from_id"])
         self.last_error = None
         return True
 
@@ -323,23 +381,68 @@ class CodingSession:
     def saved(self) -> bool:
         return not self.pending
 
-    def _store_op(self, op: Op) -> None:
+    def take_refused(self) -> list[Refusal]:
+        """The edits refused since the last call (the window shows them once)."""
+        refused, self.refused = self.refused, []
+        return refused
+
+    def _store_op(self, op: Op, written: dict[str, int]) -> None:
+        """One store call; ``written`` collects the new revision of each annotation it wrote."""
         args = dict(op.args)
         if op.name == "create_annotation":
             self.project.create_annotation(self.coder, **args)
         elif op.name == "update_annotation":
-            self.project.update_annotation(self.coder, **args)
+            self.project.update_annotation(self.coder, **args, expect=self._expected(args["annotation_id"], written))
         elif op.name == "delete_annotation":
-            self.project.delete_annotation(self.coder, **args)
+            self.project.delete_annotation(self.coder, **args, expect=self._expected(args["annotation_id"], written))
         elif op.name == "create_link":
             self.project.create_link(self.coder, **args)
         elif op.name == "set_link_targets":
             self.project.set_link_targets(self.coder, **args)
-            self._reload_links(args["from_id"])
         elif op.name == "set_label":
             self.project.set_label(self.coder, **args)
         else:
             raise ValueError(f"unknown edit {op.name!r}")
+        if op.name.endswith("_annotation"):
+            written[args.get("id") or args["annotation_id"]] = self.project.last_change
+
+    def _expected(self, annotation_id: str, written: dict[str, int]) -> int:
+        return written.get(annotation_id, self._revisions.get(annotation_id, 0))
+
+    def _refuse(self, batch: list[_Queued], exc: ProjectError) -> None:
+        """Drop a refused edit and every queued edit built on the rows it touches; tell why; show
+        the stored rows (with the edits still queued on top)."""
+        reason = str(exc)
+        if isinstance(exc, NotFoundError):
+            reason = "a span it changes was deleted in another window or program"
+        self.refused.append(Refusal(batch[0].edit.document_id, batch[0].edit.description, reason))
+        dropped = {q.batch for q in batch}
+        rows = set().union(*(_rows(q.op) for q in batch))
+        for queued in self.pending:
+            if queued.batch not in dropped and _rows(queued.op) & rows:
+                dropped.add(queued.batch)
+                self.refused.append(Refusal(queued.edit.document_id, queued.edit.description,
+                                            "it changes a span or field of the refused edit “"
+                                            f"{batch[0].edit.description}”"))
+            if queued.batch in dropped:
+                rows |= _rows(queued.op)
+        for edit in {id(q.edit): q.edit for q in self.pending if q.batch in dropped}.values():
+            # It never happened: undoing or redoing it would act on rows this window did not write.
+            self._undo = [e for e in self._undo if e is not edit]
+            self._redo = [e for e in self._redo if e is not edit]
+        self.pending = [q for q in self.pending if q.batch not in dropped]
+        self._resync()
+
+    def _resync(self) -> None:
+        if self._mirror is None:
+            return
+        try:
+            mirror = self._read(self._mirror.document, set().union(*(_rows(q.op) for q in self.pending)))
+        except ProjectError:
+            return  # unreadable now: the screen keeps what it shows until the next look
+        self._mirror = mirror
+        for queued in self.pending:
+            self._mirror_op(queued.op)
 
     def _reload_links(self, from_id: str) -> None:
         """Adopt the store's link ids, so a later delete/undo restores exactly those rows."""
@@ -351,6 +454,8 @@ class CodingSession:
     def _mirror_op(self, op: Op) -> None:
         mirror = self._need_mirror()
         a = op.args
+        if op.name != "set_label" and not _rows(op) <= set(mirror.annotations) | {a.get("id")}:
+            return  # replayed after a resync on a span that is gone: that edit will be refused too
         if op.name == "create_annotation":
             mirror.annotations[a["id"]] = Annotation(
                 id=a["id"], document_id=a["document_id"], coder=self.coder, layer=a["layer"], start=a["start"],
@@ -386,12 +491,23 @@ def _update_op(annotation_id: str, start: int, end: int, attrs: dict[str, Any]) 
     return Op("update_annotation", {"annotation_id": annotation_id, "start": start, "end": end, "attrs": dict(attrs)})
 
 
-def _links_op(from_id: str, kind: str, to_ids: list[str]) -> Op:
-    return Op("set_link_targets", {"from_id": from_id, "kind": kind, "to_ids": list(to_ids)})
+def _links_op(from_id: str, kind: str, to_ids: list[str], expect: list[str]) -> Op:
+    return Op("set_link_targets", {"from_id": from_id, "kind": kind, "to_ids": list(to_ids), "expect": list(expect)})
 
 
-def _label_op(document_id: str, field_id: str, value: Any) -> Op:
-    return Op("set_label", {"document_id": document_id, "field": field_id, "value": value})
+def _label_op(document_id: str, field_id: str, value: Any, expect: Any) -> Op:
+    return Op("set_label", {"document_id": document_id, "field": field_id, "value": value, "expect": expect})
+
+
+def _rows(op: Op) -> set[str]:
+    """The annotations an op depends on (for labels, the field): a refused op drops the queued
+    ops that share one."""
+    a = op.args
+    if op.name == "set_label":
+        return {"field:" + a["field"]}
+    ids = {a.get("id") if op.name == "create_annotation" else None, a.get("annotation_id"), a.get("from_id"),
+           a.get("to_id"), *a.get("to_ids", []), *(a["expect"] if op.name == "set_link_targets" else [])}
+    return ids - {None}
 
 
 def _stamp() -> str:

@@ -116,3 +116,119 @@ def test_proposals_wait_for_the_coder_and_count_as_missing(session: CodingSessio
     session.undo()  # accepting is one edit, undone like any other
     assert project.annotation(casualty.id).attrs == {"best": 12}
     assert session.accept_proposals(casualty.id) is None  # accepted proposals are not offered again
+
+
+# -- the same coder in two windows (two connections, as two processes have) ----------------------------
+
+
+@pytest.fixture
+def other(project: Project) -> CodingSession:
+    """The same coder's second window: its own connection to the file, on the same document."""
+    second = Project.open(project.path)
+    s = CodingSession(second, "mona")
+    s.open("doc-1")
+    yield s
+    second.close()
+
+
+def lock(project: Project) -> sqlite3.Connection:
+    """Another program holds the write lock; the project's writes give up after 50 ms."""
+    blocker = sqlite3.connect(str(project.path), timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")
+    project.db.execute("PRAGMA busy_timeout = 50")
+    return blocker
+
+
+def test_an_edit_refused_because_another_window_deleted_the_span_blocks_nothing(
+        session: CodingSession, other: CodingSession, project: Project) -> None:
+    ann = other.create("actor", *span_of(ARTICLE, "قسد"))
+    session.open("doc-1")  # this window shows the span too
+    blocker = lock(project)
+    session.update(ann.id, attrs={"role": "target"})  # queued behind the lock
+    casualty = session.create("casualty", *span_of(ARTICLE, "١٢ مدنياً"))  # queued behind it
+    assert len(session.pending) == 2
+    blocker.rollback()
+    blocker.close()
+    other.delete(ann.id)
+    assert session.flush() and session.saved  # the refused edit is dropped, the one behind it written
+    assert stored(project) == [("casualty", "١٢ مدنياً", {})]
+    assert [a.id for a in session.annotations] == [casualty.id]  # the window shows what is stored
+    [refusal] = session.take_refused()
+    assert refusal.edit == "edit fields of actor «قسد»" and "deleted in another window" in refusal.reason
+    assert session.undo_text() == "create casualty «١٢ مدنياً»"  # the refused edit left the history
+    session.update(casualty.id, attrs={"outcome": "killed"})  # later edits are saved at once
+    assert stored(project) == [("casualty", "١٢ مدنياً", {"outcome": "killed"})]
+    session.open("doc-2")  # and the coder can leave the document
+    assert project.check() == []
+
+
+def test_an_old_queued_delete_never_removes_a_span_restored_in_another_window(
+        session: CodingSession, other: CodingSession, project: Project) -> None:
+    ann = other.create("actor", *span_of(ARTICLE, "قسد"), {"role": "target"})
+    session.open("doc-1")
+    blocker = lock(project)
+    session.delete(ann.id)  # queued
+    blocker.rollback()
+    blocker.close()
+    other.delete(ann.id)
+    other.undo()  # the other window restores the span, same id and content
+    assert session.flush()
+    assert stored(project) == [("actor", "قسد", {"role": "target"})]  # still there
+    assert [a.id for a in session.annotations] == [ann.id]  # and shown again here
+    [refusal] = session.take_refused()
+    assert refusal.edit == "delete actor «قسد»" and "changed in another window" in refusal.reason
+    deletes = [c for c in project.changes(document_id="doc-1") if c.action == "delete_annotation"]
+    assert len(deletes) == 1  # only the other window's delete is logged
+
+
+def test_a_stale_edit_is_refused_and_shown_never_written_over_the_newer_one(
+        session: CodingSession, other: CodingSession, project: Project) -> None:
+    ann = session.create("actor", *span_of(ARTICLE, "قسد"))
+    other.open("doc-1")
+    other.update(ann.id, attrs={"role": "perpetrator"})  # first write wins
+    session.update(ann.id, attrs={"role": "target"})  # made on the version before it: refused
+    assert stored(project) == [("actor", "قسد", {"role": "perpetrator"})]
+    assert session.annotation(ann.id).attrs == {"role": "perpetrator"}  # the window shows the stored one
+    assert "changed in another window" in session.take_refused()[0].reason
+    session.update(ann.id, attrs={"role": "target"})  # now on the current version: written
+    assert stored(project) == [("actor", "قسد", {"role": "target"})]
+    assert session.take_refused() == []
+    other.set_label("relevant", True)
+    session.set_label("relevant", False)  # this window still showed it empty
+    assert project.labels("doc-1", "mona") == {"relevant": True} and session.labels == {"relevant": True}
+    assert "changed in another window" in session.take_refused()[0].reason
+
+
+def test_a_refused_edit_drops_the_queued_edits_built_on_it_and_keeps_the_rest(
+        session: CodingSession, other: CodingSession, project: Project) -> None:
+    actor = session.create("actor", *span_of(ARTICLE, "قسد"))
+    casualty = session.create("casualty", *span_of(ARTICLE, "١٢ مدنياً"))
+    other.open("doc-1")
+    blocker = lock(project)
+    session.update(actor.id, attrs={"role": "target"})  # will be refused
+    session.set_links(casualty.id, "perpetrator", [actor.id])  # built on the actor as shown here
+    session.set_label("relevant", True)  # independent
+    blocker.rollback()
+    blocker.close()
+    other.update(actor.id, attrs={"role": "perpetrator"})
+    assert session.flush()
+    refused = session.take_refused()
+    assert [r.edit for r in refused] == ["edit fields of actor «قسد»", "link perpetrator of casualty «١٢ مدنياً»"]
+    assert "refused edit" in refused[1].reason
+    assert project.links("doc-1") == [] and project.labels("doc-1", "mona") == {"relevant": True}
+    assert session.links == [] and session.labels == {"relevant": True}
+
+
+def test_restoring_a_span_with_its_links_is_one_transaction(
+        session: CodingSession, other: CodingSession, project: Project) -> None:
+    actor = session.create("actor", *span_of(ARTICLE, "قسد"))
+    casualty = session.create("casualty", *span_of(ARTICLE, "١٢ مدنياً"))
+    session.set_links(casualty.id, "perpetrator", [actor.id])
+    session.delete(casualty.id)
+    other.open("doc-1")
+    other.delete(actor.id)  # the link's other end goes away elsewhere
+    before = len(project.changes())
+    session.undo()  # restoring the casualty needs its link to the actor: all or nothing
+    assert session.saved and "deleted in another window" in session.take_refused()[0].reason
+    assert stored(project) == [] and len(project.changes()) == before
+    assert session.annotations == [] and project.check() == []

@@ -557,11 +557,13 @@ class Project(GoldStore):
             f"AND action IN {_ANNOTATION_ACTIONS} GROUP BY 1", [document_id, self._coder_id(coder)]).fetchall())
 
     def _revision(self, coder_id: int, document_id: str, annotation_id: str) -> int:
+        # Walks the (document, coder) index from the newest change back: a row being edited is
+        # found among the last few.
         row = self.db.execute(
-            "SELECT max(seq) FROM changes WHERE document_id = ? AND coder_id = ? "
-            f"AND action IN {_ANNOTATION_ACTIONS} AND json_extract(payload, '$.id') = ?",
+            "SELECT seq FROM changes WHERE document_id = ? AND coder_id = ? "
+            f"AND action IN {_ANNOTATION_ACTIONS} AND json_extract(payload, '$.id') = ? ORDER BY seq DESC LIMIT 1",
             [document_id, coder_id, annotation_id]).fetchone()
-        return row[0] or 0
+        return row[0] if row else 0
 
     def annotation(self, annotation_id: str) -> Annotation:
         rows = self._annotations("a.id = ?", [annotation_id])

@@ -459,6 +459,7 @@ class MainWindow(QMainWindow):
             return None
         if select_created:
             self._current = result.id
+        self._forget_gone_current()  # refused: the span may be gone (deleted in another window)
         self._refresh()
         return result if result is not None else True
 
@@ -483,9 +484,12 @@ class MainWindow(QMainWindow):
             self.title.setText(document.title)
             self.article.set_document(document.text, self.session.annotations, self.codebook.layers)
             self.documents.select(document_id)
+        self._forget_gone_current()
+        self._refresh()
+
+    def _forget_gone_current(self) -> None:
         if self._current is not None and all(a.id != self._current for a in self.session.annotations):
             self._current = None
-        self._refresh()
 
     def _refresh(self) -> None:
         """Show the session's state: highlights, table, form, undo texts, save state."""
@@ -520,19 +524,38 @@ class MainWindow(QMainWindow):
 
     def _flush(self) -> bool:
         saved = self.session.flush()
-        self._show_save_state()
+        if self.session.refused:  # the article shows the stored rows again
+            self._forget_gone_current()
+            self._refresh()
+        else:
+            self._show_save_state()
         return saved
 
     def _show_save_state(self) -> None:
-        if self.session.saved:
+        """Saved, not saved (retrying), or saved with edits refused because another window or
+        process of this coder changed the same rows first: those are named, and stay named in the
+        label's tooltip until the next edit."""
+        refused = self.session.take_refused()
+        said = "; ".join(str(r) for r in refused)
+        if refused:
+            self.statusBar().showMessage(f"Changed in another window · تغيّر في نافذة أخرى — {said}", 30000)
+            QApplication.beep()
+        if self.session.saved and refused:
+            self._retry.stop()
+            self.save_state.setStyleSheet("color: black; background: #f2b01e; padding: 2px 6px;")
+            self.save_state.setText(f"{len(refused)} edit{'s' if len(refused) > 1 else ''} NOT SAVED — changed in "
+                                    "another window (see the tooltip) · لم يُحفظ")
+            self.save_state.setToolTip(said)
+        elif self.session.saved:
             self._retry.stop()
             self.save_state.setStyleSheet("color: #1b7f3b;")
             self.save_state.setText(f"Saved {time.strftime('%H:%M:%S')} · حُفظ")
+            self.save_state.setToolTip("")
         else:
             self._retry.start()
             self.save_state.setStyleSheet("color: white; background: #b00020; padding: 2px 6px;")
             self.save_state.setText(f"NOT SAVED ({len(self.session.pending)} edits) — retrying · لم يُحفظ")
-            self.save_state.setToolTip(self.session.last_error or "")
+            self.save_state.setToolTip("\n".join(filter(None, [self.session.last_error, said])))
 
     def _update_progress(self) -> None:
         statuses = [s for _, s in self.documents.model.statuses()]
