@@ -17,9 +17,8 @@ import json
 import os
 import re
 import stat
-import sys
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -45,6 +44,13 @@ SAMPLE_BYTES = 64 * 1024
 BINARY_CONTROL_SHARE = 0.3
 
 TITLE_CHARS = 80
+
+# Oversized input is refused, with a message, before it can exhaust memory or hang the window
+# that would show it. One item (a JSONL line, a CSV record, a .txt file, a document's text) may
+# have 8 MB: a long news article is 100 KB, a whole report a few MB. A .json file is read whole
+# (items are numbered by line), so it may have 256 MB; larger corpora belong in .jsonl.
+MAX_ITEM_BYTES = 8 << 20
+MAX_WHOLE_FILE_BYTES = 256 << 20
 
 _TOO_DEEP = "invalid JSON: nested too deeply"
 
@@ -200,10 +206,16 @@ def _read_file(path: Path, txt_id: str, encoding: str | None) -> Iterator[Docume
 # --- formats ---------------------------------------------------------------------------------
 
 
-def _read_whole(path: Path, encoding: str | None) -> str | Rejection:
-    """A small file decoded whole, or the Rejection that says why it cannot be."""
+def _read_whole(path: Path, encoding: str | None, limit: int, advice: str) -> str | Rejection:
+    """A file of at most ``limit`` bytes decoded whole, or the Rejection that says why it cannot be.
+
+    Only ``limit`` + 1 bytes are ever read; ``advice`` says what to do with a larger file.
+    """
     try:
-        return decode_bytes(_read_bytes(path), encoding)
+        data = _read_bytes(path, limit + 1)
+        if len(data) > limit:
+            return Rejection(str(path), None, f"larger than {megabytes(limit)}: {advice}")
+        return decode_bytes(data, encoding)
     except OSError as exc:
         return Rejection(str(path), None, _os_reason(exc))
     except DecodeProblem as exc:
@@ -217,7 +229,8 @@ def _read_txt(path: Path, doc_id: str, encoding: str | None) -> Iterator[Documen
     because rejecting one-paragraph articles would surprise more than it protects.
     """
     where = str(path)
-    text = _read_whole(path, encoding)
+    text = _read_whole(path, encoding, MAX_ITEM_BYTES,
+                      "a .txt file is one article, and no article is that long; is it the right file?")
     if isinstance(text, Rejection):
         yield text
         return
@@ -246,10 +259,10 @@ def _read_jsonl(path: Path, encoding: str | None) -> Iterator[Document | Rejecti
             for line_no, line in enumerate(lines, start=1):
                 if line_no == 1:
                     line = line.lstrip("\ufeff")
-                if not line.strip():
+                problem = lines.problems.pop(line_no, None)
+                if problem is None and not line.strip():
                     continue
                 seen_any = True
-                problem = lines.problems.pop(line_no, None)
                 if problem is not None:
                     yield Rejection(where, line_no, problem)
                     continue
@@ -279,7 +292,8 @@ def _read_json(path: Path, encoding: str | None) -> Iterator[Document | Rejectio
     """One object, or an array of objects; the file is read whole, the array parsed item by item
     so each item gets its own line number and a bad item does not hide the good ones."""
     where = str(path)
-    text = _read_whole(path, encoding)
+    text = _read_whole(path, encoding, MAX_WHOLE_FILE_BYTES,
+                      "a .json file is read whole; write it as JSON Lines (.jsonl, one object per line)")
     if isinstance(text, Rejection):
         yield text
         return
@@ -338,7 +352,7 @@ def _read_csv(path: Path, encoding: str | None) -> Iterator[Document | Rejection
     way (European-locale Excel writes semicolons).
     """
     where = str(path)
-    _raise_csv_field_limit()
+    _set_csv_field_limit()
     line_no = 0
     try:
         with _open_lines(path, encoding) as lines:
@@ -350,9 +364,9 @@ def _read_csv(path: Path, encoding: str | None) -> Iterator[Document | Rejection
                     yield Rejection(where, None, "empty file")
                     return
                 line_no += 1
-            if lines.problems:
-                yield Rejection(where, line_no, f"header: {lines.problems.pop(line_no)}")
-                return
+                if line_no in lines.problems:
+                    yield Rejection(where, line_no, f"header: {lines.problems.pop(line_no)}")
+                    return
             try:
                 delimiter, header = _csv_header(header_line.lstrip("\ufeff"))
             except csv.Error as exc:
@@ -378,6 +392,10 @@ def _read_csv(path: Path, encoding: str | None) -> Iterator[Document | Rejection
                     break
                 except csv.Error as exc:
                     previous_end = rows.line_num
+                    if "field limit" in str(exc):  # the csv module's only word for a field over the limit
+                        # It stops inside a quoted field; what follows cannot be told apart into rows.
+                        yield Rejection(where, line_no, too_long("record") + "; the rest of the file was skipped")
+                        return
                     yield Rejection(where, line_no, f"malformed CSV: {exc}")
                     continue
                 previous_end = rows.line_num
@@ -410,15 +428,9 @@ def _csv_header(line: str) -> tuple[str, list[str]]:
     return ",", [name.strip() for name in next(csv.reader([line]), [])]
 
 
-def _raise_csv_field_limit() -> None:
+def _set_csv_field_limit() -> None:
     # An article is one field; the csv module's default 128 KiB limit is smaller than long ones.
-    limit = sys.maxsize
-    while True:
-        try:
-            csv.field_size_limit(limit)
-            return
-        except OverflowError:  # a C long is 32 bits on Windows
-            limit //= 2
+    csv.field_size_limit(MAX_ITEM_BYTES)
 
 
 # --- records ---------------------------------------------------------------------------------
@@ -433,6 +445,9 @@ def _to_document(record: Any, where: str, line: int) -> Document | Rejection:
         return Rejection(where, line, "no text")
     if not isinstance(text, str):
         return Rejection(where, line, f"text is {_kind(text)}, not a string")
+    if len(text) > MAX_ITEM_BYTES:  # characters: a .json item has no line limit before this
+        return Rejection(where, line, f"text longer than {megabytes(MAX_ITEM_BYTES)}, far more than any "
+                                      "article; is it the right field?")
     text = normalize_text(text)
     if not text.strip():
         return Rejection(where, line, "empty text")
@@ -502,15 +517,42 @@ class _Lines:
     def __iter__(self) -> Iterator[str]:
         if not _ascii_compatible(self._encoding):
             newline = "\r" if self._cr_only else "\n"
-            yield from io.TextIOWrapper(self._raw, encoding=self._encoding, errors="strict", newline=newline)
+            text = io.TextIOWrapper(self._raw, encoding=self._encoding, errors="strict", newline=newline)
+            for number, line in enumerate(bounded_lines(text.readline, newline), start=1):
+                yield self._skipped(number) if line is None else line
             return
-        raw_lines = _split_at_cr(self._raw) if self._cr_only else self._raw
-        for number, line in enumerate(raw_lines, start=1):
+        readline = _CrLines(self._raw).readline if self._cr_only else self._raw.readline
+        for number, line in enumerate(bounded_lines(readline, b"\r" if self._cr_only else b"\n"), start=1):
+            if line is None:
+                yield self._skipped(number)
+                continue
             try:
                 yield line.decode(self._encoding)
             except UnicodeDecodeError as exc:
                 self.problems[number] = f"undecodable text: {_decode_error(exc, self._encoding)}"
                 yield line.decode(self._encoding, errors="replace")
+
+    def _skipped(self, number: int) -> str:
+        """Record the problem; an empty line stands in for the skipped one, so numbering holds."""
+        self.problems[number] = too_long("line")
+        return "\n"
+
+
+def bounded_lines(readline: Callable[[int], Any], end: Any, limit: int | None = None) -> Iterator[Any]:
+    """Lines from ``readline(size)`` (bytes or text) of at most ``limit`` (default MAX_ITEM_BYTES)
+    bytes or characters, with None in place of a longer one; ``end``: what a line ends with.
+
+    A longer line is read on in chunks and dropped, so memory stays bounded by the limit even
+    for a file of gigabytes without a line break.
+    """
+    limit = MAX_ITEM_BYTES if limit is None else limit
+    while line := readline(limit + 1):
+        if len(line) <= limit:
+            yield line
+            continue
+        while line and not line.endswith(end):
+            line = readline(SAMPLE_BYTES)
+        yield None
 
 
 @contextmanager
@@ -536,15 +578,32 @@ def _open_lines(path: Path, encoding: str | None) -> Iterator[_Lines]:
         yield _Lines(raw, encoding, cr_only="\r" in sample and "\n" not in sample)
 
 
-def _split_at_cr(raw: BinaryIO) -> Iterator[bytes]:
-    """The CR-terminated lines of a binary stream, read in chunks."""
-    pending = b""
-    while chunk := raw.read(SAMPLE_BYTES):
-        *lines, pending = (pending + chunk).split(b"\r")
-        for line in lines:
-            yield line + b"\r"
-    if pending:
-        yield pending
+class _CrLines:
+    """``readline(size)`` for a binary stream whose lines end at CR, read in chunks."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self._pending = bytearray()
+
+    def readline(self, size: int) -> bytes:
+        searched = 0
+        while True:
+            end = self._pending.find(b"\r", searched, size)
+            if end >= 0:
+                end += 1
+                break
+            searched = len(self._pending)
+            if searched >= size:
+                end = size
+                break
+            chunk = self._raw.read(SAMPLE_BYTES)
+            if not chunk:
+                end = searched
+                break
+            self._pending += chunk
+        line = bytes(self._pending[:end])
+        del self._pending[:end]  # cheap: a bytearray drops its head without copying the rest
+        return line
 
 
 def _detect_stream_encoding(raw: BinaryIO) -> str:
@@ -660,9 +719,20 @@ def _mostly_control(text: str) -> bool:
 # --- small helpers ---------------------------------------------------------------------------
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, size: int) -> bytes:
     with open(path, "rb") as handle:
-        return handle.read()
+        return handle.read(size)
+
+
+def megabytes(size: int) -> str:
+    """A limit in words: ``8 MB`` (``1,000 bytes`` for a small one)."""
+    return f"{size >> 20} MB" if size >= 1 << 20 else f"{size:,} bytes"
+
+
+def too_long(what: str, limit: int | None = None) -> str:
+    """The reason given for a line or record over ``limit`` (default MAX_ITEM_BYTES)."""
+    return (f"{what} longer than {megabytes(MAX_ITEM_BYTES if limit is None else limit)}, far more than any "
+            "article: skipped; is a line break or closing quote missing, or is it the wrong file?")
 
 
 def _os_reason(exc: OSError) -> str:
