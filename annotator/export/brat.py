@@ -72,8 +72,13 @@ def _value_tokens(f: Field) -> dict[Any, str]:
 
 
 def safe_name(name: str) -> str:
-    """A file or folder name for an id: percent-encoding of anything but ASCII letters, digits and -_~."""
-    return quote(name, safe="-_~")
+    """A file or folder name for an id: percent-encoding of anything but ASCII letters, digits and -_~.
+
+    ``quote`` keeps dots, so a name of dots only ("." or "..", a coder name from an imported file)
+    has them encoded too: it must never name the folder itself or the one above it.
+    """
+    encoded = quote(name, safe="-_~")
+    return encoded.replace(".", "%2E") if not encoded.strip(".") else encoded
 
 
 def name_from_file(stem: str) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from annotator.codebook import Codebook
+from annotator import corpus
 from annotator.corpus import normalize_text
 from annotator.export.records import ExportLink, ExportSpan
 from annotator.export.sources import GOLD
@@ -60,6 +61,10 @@ def _document(project: Project, item: Incoming, report: ImportReport) -> str | N
         return same[0]
     if not d.text.strip():
         report.reject(item.path, item.line, f"document {d.id}: the text is empty")
+        return None
+    if len(d.text) > corpus.MAX_ITEM_BYTES:  # the limit of `annotator import`, for the same reasons
+        report.reject(item.path, item.line, f"document {d.id}: the text is longer than "
+                                            f"{corpus.megabytes(corpus.MAX_ITEM_BYTES)}, far more than any article")
         return None
     if normalize_text(d.text) != d.text:
         report.reject(item.path, item.line,

@@ -25,7 +25,8 @@ from annotator.codebook import Codebook
 from annotator.corpus import _title_from as title_from
 from annotator.export.brat import NOTE, BratNames, name_from_file
 from annotator.export.records import ExportDocument, ExportLink, ExportSpan
-from annotator.imports.incoming import Incoming, derived_id
+from annotator.imports import incoming
+from annotator.imports.incoming import Incoming, TooLarge, derived_id
 from annotator.model import Document, Rejection
 
 _NOTE_FIELD = re.compile(r"^([A-Za-z0-9_-]+)=(.*)$", re.S)
@@ -57,17 +58,27 @@ def read(path: Path, codebook: Codebook, *, coder: str | None = None) -> Iterato
             continue
         source = coder or name_from_file(parts[0])
         document_id = "/".join(name_from_file(p) for p in (parts if coder else parts[1:]))
-        yield from _read_pair(ann, source, document_id, names)
+        yield from _read_pair(ann, source, document_id, names, root)
 
 
-def _read_pair(ann: Path, source: str, document_id: str, names: BratNames) -> Iterator[Incoming | Rejection]:
+def _read_pair(ann: Path, source: str, document_id: str, names: BratNames,
+               root: Path) -> Iterator[Incoming | Rejection]:
     where = str(ann)
     txt = ann.with_suffix(".txt")
+    # A link to a file elsewhere (a folder unpacked from someone's archive) must not bring that
+    # file's content into the project.
+    outside = [p for p in (ann, txt) if p.exists() and not p.resolve().is_relative_to(root.resolve())]
+    if outside:
+        named = "" if outside[0] == ann else f"{txt} "
+        yield Rejection(where, None, f"{named}links to a file outside {root}; copy the file in if it belongs there")
+        return
     try:
-        with open(txt, encoding="utf-8") as handle:  # universal newlines, as brat reads it
-            text = handle.read()
-        with open(ann, encoding="utf-8") as handle:
-            lines = handle.read().split("\n")
+        # Universal newlines, as brat reads it.
+        text = incoming.read_text(txt, incoming.MAX_DOCUMENT_BYTES)
+        lines = incoming.read_text(ann, incoming.MAX_DOCUMENT_BYTES).split("\n")
+    except TooLarge as exc:
+        yield Rejection(str(exc.path), None, str(exc))
+        return
     except OSError as exc:
         yield Rejection(where, None, f"cannot read {exc.filename}: {exc.strerror or exc}")
         return

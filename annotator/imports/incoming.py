@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
+from annotator.corpus import MAX_ITEM_BYTES, MAX_WHOLE_FILE_BYTES, megabytes
 from annotator.export.records import ExportDocument
 from annotator.model import Rejection
 
@@ -19,8 +21,34 @@ from annotator.model import Rejection
 NAMESPACE = uuid.UUID("6f1c1b8e-4a8e-4f51-9a34-1f6f1d7a0b2c")
 
 
+# Sizes past which a file is refused rather than read (the corpus reader's limits, see there):
+# one document's line or file holds its text (at most MAX_ITEM_BYTES characters, two to four
+# bytes each in Arabic or emoji) and its annotations; a Label Studio export is read whole.
+MAX_DOCUMENT_BYTES = 4 * MAX_ITEM_BYTES
+MAX_FILE_BYTES = MAX_WHOLE_FILE_BYTES
+
+
+class TooLarge(ValueError):
+    """A file over its size limit: ``path``, and ``str()`` says what the limit is."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(reason)
+        self.path = path
+
+
 def derived_id(*parts: str) -> str:
     return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
+
+
+def read_text(path: Path, limit: int, encoding: str = "utf-8") -> str:
+    """A file's text with universal newlines (as ``open`` gives it), reading at most ``limit``
+    bytes: TooLarge for a larger file. OSError and UnicodeDecodeError reach the caller."""
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(path, f"larger than {megabytes(limit)}, far more than a document and its annotations; "
+                             "is it the right file?")
+    return data.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
 
 
 @dataclass(frozen=True)

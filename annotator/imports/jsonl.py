@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from annotator.codebook import Codebook
+from annotator.corpus import bounded_lines, too_long
 from annotator.export.jsonl import FILE, provenance_from
 from annotator.export.records import ExportDocument, ExportLink, ExportSpan
 from annotator.export.sources import GOLD
+from annotator.imports import incoming
 from annotator.imports.incoming import Incoming
 from annotator.model import Document, Rejection
 
@@ -35,13 +37,20 @@ def read(path: Path, codebook: Codebook, *, coder: str | None = None) -> Iterato
         return
     with handle:
         try:
-            for number, line in enumerate(handle, 1):
+            limit = incoming.MAX_DOCUMENT_BYTES
+            for number, line in enumerate(bounded_lines(handle.readline, ("\n", "\r"), limit), 1):
+                if line is None:
+                    yield Rejection(where, number, too_long("line", limit))
+                    continue
                 if not line.strip():
                     continue
                 try:
                     data = json.loads(line)
                 except json.JSONDecodeError as exc:
                     yield Rejection(where, number, f"invalid JSON: {exc.msg} (column {exc.colno})")
+                    continue
+                except RecursionError:
+                    yield Rejection(where, number, "invalid JSON: nested too deeply")
                     continue
                 yield from _document(data, where, number)
         except UnicodeDecodeError as exc:

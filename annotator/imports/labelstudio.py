@@ -33,7 +33,8 @@ from annotator.corpus import _title_from as title_from
 from annotator.export.labelstudio import DOCUMENT, TASKS, VALUE_KEYS, from_ls
 from annotator.export.records import ExportDocument, ExportLink, ExportSpan
 from annotator.export.sources import GOLD
-from annotator.imports.incoming import Incoming, derived_id
+from annotator.imports import incoming
+from annotator.imports.incoming import Incoming, TooLarge, derived_id
 from annotator.model import Document, Rejection
 from annotator.offsets import OffsetMap
 
@@ -47,7 +48,10 @@ def read(path: Path, codebook: Codebook, *, coder: str | None = None) -> Iterato
         path = path / TASKS
     where = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = incoming.read_text(path, incoming.MAX_FILE_BYTES, encoding="utf-8-sig")
+    except TooLarge as exc:
+        yield Rejection(where, None, f"{exc}; split the export into smaller files")
+        return
     except OSError as exc:
         yield Rejection(where, None, f"cannot read: {exc.strerror or exc}")
         return
@@ -85,6 +89,9 @@ def _tasks(text: str, where: str) -> Iterator[tuple[int, Any]]:
     except json.JSONDecodeError as exc:
         yield exc.lineno, Rejection(where, exc.lineno, f"invalid JSON: {exc.msg} (column {exc.colno}); "
                                                        "the rest of the file was skipped")
+    except RecursionError:
+        line = lines.at(pos)
+        yield line, Rejection(where, line, "invalid JSON: nested too deeply; the rest of the file was skipped")
 
 
 def _task(task: Any, codebook: Codebook, coder: str | None, where: str, line: int) -> Iterator[Incoming | Rejection]:
