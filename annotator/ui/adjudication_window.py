@@ -28,6 +28,7 @@ from annotator.ui.article_view import ArticleView
 from annotator.ui.coding_form import CodingForm
 from annotator.ui.document_list import DocumentList, DocumentListModel
 from annotator.ui.fonts import arabic_families
+from annotator.ui.plain_text import plain_tip
 from annotator.ui.shortcuts_overlay import ShortcutsOverlay, action_rows
 
 VIEWS = ("Merged · مدمج", "Gold · المعيار", "Side by side · متجاور")
@@ -418,8 +419,8 @@ class AdjudicationWindow(QMainWindow):
         self.form.show_labels({k: v.value for k, v in adj.gold_labels().items()})
         self.undo_action.setEnabled(adj.can_undo())
         self.redo_action.setEnabled(adj.can_redo())
-        self.undo_action.setToolTip(f"Undo {adj.undo_text()} (Ctrl+Z)")
-        self.redo_action.setToolTip(f"Redo {adj.redo_text()} (Ctrl+Shift+Z)")
+        self.undo_action.setToolTip(plain_tip(f"Undo {adj.undo_text()} (Ctrl+Z)"))
+        self.redo_action.setToolTip(plain_tip(f"Redo {adj.redo_text()} (Ctrl+Shift+Z)"))
         self.documents.model.set_status(adj.document.id, adj.status)
         self._show_item()
         self._show_progress()

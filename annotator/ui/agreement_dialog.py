@@ -26,6 +26,7 @@ from annotator.agreement.reliability import agreement_summary
 from annotator.agreement.report import project_texts, render_html, write_html
 from annotator.agreement.results import AgreementSummary, Estimate
 from annotator.store import Project
+from annotator.ui.plain_text import plain_tip
 from annotator.ui.report_pdf import write_pdf
 
 N_BOOT = 200
@@ -50,6 +51,7 @@ class AgreementDialog(QDialog):
 
         self.coders = self._coder_picker()
         self.info = QLabel(self)
+        self.info.setTextFormat(Qt.TextFormat.PlainText)  # coder names are data, never markup
         self.info.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS), self)
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -87,8 +89,8 @@ class AgreementDialog(QDialog):
             item = QListWidgetItem(coder, picker)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if coder in compared else Qt.CheckState.Unchecked)
-            item.setToolTip(f"{coder}: {len(finished)} document(s) marked done"
-                            + ("" if coder in compared else "; none shared with another coder"))
+            item.setToolTip(plain_tip(f"{coder}: {len(finished)} document(s) marked done"
+                                      + ("" if coder in compared else "; none shared with another coder")))
         return picker
 
     def chosen_coders(self) -> list[str]:

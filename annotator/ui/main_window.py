@@ -25,6 +25,7 @@ from annotator.ui.article_view import ArticleView
 from annotator.ui.coding_form import CodingForm
 from annotator.ui.document_list import DocumentList, DocumentListModel
 from annotator.ui.fonts import arabic_families
+from annotator.ui.plain_text import plain_tip
 from annotator.ui.shortcuts_overlay import ShortcutsOverlay, action_rows
 
 RETRY_MS = 2000
@@ -504,8 +505,8 @@ class MainWindow(QMainWindow):
         self.form.show_labels(self.session.labels)
         self.undo_action.setEnabled(self.session.can_undo())
         self.redo_action.setEnabled(self.session.can_redo())
-        self.undo_action.setToolTip(f"Undo {self.session.undo_text()} (Ctrl+Z)")
-        self.redo_action.setToolTip(f"Redo {self.session.redo_text()} (Ctrl+Shift+Z)")
+        self.undo_action.setToolTip(plain_tip(f"Undo {self.session.undo_text()} (Ctrl+Z)"))
+        self.redo_action.setToolTip(plain_tip(f"Redo {self.session.redo_text()} (Ctrl+Shift+Z)"))
         if self.session.document is not None:
             status = self.project.assignment(self.coder, self.session.document.id).status \
                 if self.session.saved else None
@@ -545,7 +546,7 @@ class MainWindow(QMainWindow):
             self.save_state.setStyleSheet("color: black; background: #f2b01e; padding: 2px 6px;")
             self.save_state.setText(f"{len(refused)} edit{'s' if len(refused) > 1 else ''} NOT SAVED — changed in "
                                     "another window (see the tooltip) · لم يُحفظ")
-            self.save_state.setToolTip(said)
+            self.save_state.setToolTip(plain_tip(said))
         elif self.session.saved:
             self._retry.stop()
             self.save_state.setStyleSheet("color: #1b7f3b;")
@@ -555,7 +556,7 @@ class MainWindow(QMainWindow):
             self._retry.start()
             self.save_state.setStyleSheet("color: white; background: #b00020; padding: 2px 6px;")
             self.save_state.setText(f"NOT SAVED ({len(self.session.pending)} edits) — retrying · لم يُحفظ")
-            self.save_state.setToolTip("\n".join(filter(None, [self.session.last_error, said])))
+            self.save_state.setToolTip(plain_tip("\n".join(filter(None, [self.session.last_error, said]))))
 
     def _update_progress(self) -> None:
         statuses = [s for _, s in self.documents.model.statuses()]
