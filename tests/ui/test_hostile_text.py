@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import Qt, QTextDocument
+from PySide6.QtGui import Qt
 from PySide6.QtWidgets import QLabel
 
 from annotator.model import Document
@@ -16,7 +16,7 @@ from annotator.store import Project
 from annotator.ui.agreement_dialog import AgreementDialog
 from annotator.ui.main_window import MainWindow
 
-# An image and a style sheet on a closed local port: a fetch would show up as a resource request.
+# An image, a link and a style sheet: rendered, they would be fragments of their own formats.
 TEXT = ('<b>غامق</b> <img src="http://127.0.0.1:9/x.png"> <a href="http://127.0.0.1:9/">رابط</a> '
         '<style>body{display:none}</style><script>alert(1)</script> &amp; &lt;\n'
         "قالت مصادر إنّ قصفاً استهدف البلدة، =1+2 وأسفر عن مقتل ١٢ مدنياً. بيان <b>عاجل</b> اليوم.\n")
@@ -40,28 +40,19 @@ def project(tmp_path: Path) -> Project:
 
 
 @pytest.fixture
-def window(qtbot, project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MainWindow:
-    requested: list[str] = []
-    original = QTextDocument.loadResource
-
-    def record(document: QTextDocument, kind: int, url) -> object:
-        requested.append(url.toString())
-        return original(document, kind, url)
-
-    monkeypatch.setattr(QTextDocument, "loadResource", record)
+def window(qtbot, project: Project, tmp_path: Path) -> MainWindow:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     w = MainWindow(project, CODERS[0], settings=settings)
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
     w.open_document("<i>doc</i>")
-    w.requested = requested
     return w
 
 
 def test_an_article_with_markup_shows_every_character(qtbot, window: MainWindow) -> None:
     article = window.article
-    assert article.toPlainText() == TEXT.rstrip("\n") or article.toPlainText() == TEXT
+    assert article.toPlainText() == TEXT
     # Offsets still count the markup as the characters it is.
     start = TEXT.index("=1+2")
     assert OffsetMap(TEXT).to_qt(start) == article.toPlainText().index("=1+2")
@@ -71,13 +62,11 @@ def test_an_article_with_markup_shows_every_character(qtbot, window: MainWindow)
         iterator = block.begin()
         while not iterator.atEnd():
             fragment = iterator.fragment()
+            # Rendered markup would make an image fragment (which Qt then loads) or a link.
             assert not fragment.charFormat().isImageFormat(), fragment.text()
             assert not fragment.charFormat().isAnchor(), fragment.text()
             iterator += 1
         block = block.next()
-    article.viewport().repaint()
-    qtbot.wait(50)
-    assert window.requested == []  # nothing was fetched, not even from the local disk
 
 
 def test_titles_and_labels_are_plain_text(window: MainWindow) -> None:
