@@ -410,6 +410,17 @@ def test_oversized_annotation_files_are_refused(tmp_path: Path, monkeypatch: pyt
     assert "Traceback" not in out
 
 
+def test_a_huge_wrong_value_gives_a_short_message(tmp_path: Path) -> None:
+    project = tmp_path / "p.annotator.db"
+    new_project(project).close()
+    jsonl = tmp_path / "documents.jsonl"
+    record = {"id": "d", "title": "t", "text": {"body": "ن" * 100_000}, "provenance": {"coder": "mona"}}
+    jsonl.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    code, out = import_annotations(project, jsonl, "jsonl")
+    assert code == 1 and f"{jsonl}:1: not a document of the JSONL export: 'text' must be str, not {{" in out
+    assert len(out) < 1000
+
+
 def labelstudio_task(coder: str) -> dict:
     text = "أعلنت قسد استئناف عملياتها."
     return {"id": 1, "data": {"text": text, "document_id": "d1"},

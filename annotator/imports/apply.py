@@ -8,6 +8,7 @@ content counts as *already there*; one stored with other content is reported, ne
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
@@ -80,10 +81,10 @@ def _document(project: Project, item: Incoming, report: ImportReport) -> str | N
 def span_problem(codebook: Codebook, text: str, span: ExportSpan) -> str | None:
     """Why a span cannot be stored on ``text``, or None."""
     if not codebook.has_layer(span.layer):
-        return f"the codebook has no layer {span.layer!r}"
+        return f"the codebook has no layer {reprlib.repr(span.layer)}"
     start, end = span.start, span.end
     if isinstance(start, bool) or isinstance(end, bool) or not isinstance(start, int) or not isinstance(end, int):
-        return f"offsets must be whole numbers, not {start!r}..{end!r}"
+        return f"offsets must be whole numbers, not {reprlib.repr(start)}..{reprlib.repr(end)}"
     if not 0 <= start < end <= len(text):
         return f"offsets {start}..{end} do not fit the text of {len(text)} characters"
     if span.quote is not None and text[start:end] != span.quote:
@@ -100,7 +101,7 @@ def link_problem(codebook: Codebook, link: ExportLink, spans: dict[str, ExportSp
     try:
         spec = codebook.link_kind(link.kind)
     except KeyError:
-        return f"the codebook has no link kind {link.kind!r}"
+        return f"the codebook has no link kind {reprlib.repr(link.kind)}"
     if source.layer != spec.from_layer or target.layer not in spec.to_layers:
         return (f"a {link.kind} link goes from {spec.from_layer} to {' or '.join(spec.to_layers)}, "
                 f"not from {source.layer} to {target.layer}")

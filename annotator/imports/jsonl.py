@@ -7,6 +7,7 @@ UTF-16 offsets are derived data and are not read.
 
 from __future__ import annotations
 
+import reprlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -116,5 +117,5 @@ def _get(data: Any, key: str, kind: type, default: Any = _MISSING) -> Any:
         return default
     value = data[key]
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise _Bad(f"{key!r} must be {kind.__name__}, not {value!r}")
+        raise _Bad(f"{key!r} must be {kind.__name__}, not {reprlib.repr(value)}")  # a value may be megabytes
     return value
