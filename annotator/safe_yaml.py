@@ -23,8 +23,9 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-# 100 times the bundled codebook, 10 times the demo coding file; parsing it takes about 2 s.
-MAX_BYTES = 1 << 20
+# 50 times the bundled codebook, 5 times the demo coding file; PyYAML parses this much in 1-3 s
+# (a stored codebook is parsed each time its project opens).
+MAX_BYTES = 512 << 10
 # A codebook is six levels deep; nothing read here comes near this.
 MAX_DEPTH = 64
 # Values counted with every alias expanded: 20 times the largest bundled file (the demo coding).
@@ -150,7 +151,7 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 def _check_size(size: int, origin: str) -> None:
     if size > MAX_BYTES:
-        raise YamlProblem(origin, None, f"larger than {MAX_BYTES >> 20} MB; the YAML files read here "
+        raise YamlProblem(origin, None, f"larger than {MAX_BYTES >> 10} KB; the YAML files read here "
                           "(codebooks, actor lists) are far smaller: check that this is the right file")
 
 

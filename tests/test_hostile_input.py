@@ -184,10 +184,10 @@ def test_a_recursive_alias_is_refused() -> None:
 def test_an_oversized_codebook_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
     path = tmp_path / "codebook.yaml"
     path.write_text(default_codebook() + "# " + "x" * safe_yaml.MAX_BYTES + "\n", encoding="utf-8")
-    with pytest.raises(CodebookError, match=r"codebook\.yaml: larger than 1 MB"):
+    with pytest.raises(CodebookError, match=r"codebook\.yaml: larger than 512 KB"):
         Codebook.load(path)
     # The same limit holds for a codebook stored in a project (a coder's copy could carry one).
-    with pytest.raises(CodebookError, match=r"stored: larger than 1 MB"):
+    with pytest.raises(CodebookError, match=r"stored: larger than 512 KB"):
         Codebook.from_yaml(path.read_text(encoding="utf-8"), origin="stored")
 
 
