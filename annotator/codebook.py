@@ -295,7 +295,8 @@ class _Parser:
             return float(value)
         if kind is str and value.strip():
             return value
-        raise self.fail(node, f"{what} must be {'non-empty text' if kind is str else kind.__name__}, not {safe_yaml.shown(node.value)}")
+        expected = "non-empty text" if kind is str else kind.__name__
+        raise self.fail(node, f"{what} must be {expected}, not {safe_yaml.shown(node.value)}")
 
     def plain_value(self, node: yaml.ScalarNode, what: str) -> Any:
         """The scalar's value; a quoted one is read as if unquoted (``"3"`` is 3), never parsed as

@@ -83,7 +83,8 @@ def construct(node: yaml.Node, origin: str) -> Any:
     try:
         return SafeConstructor().construct_document(node)
     except yaml.YAMLError as exc:
-        raise YamlProblem(origin, getattr(exc, "problem_mark", None), getattr(exc, "problem", None) or str(exc)) from None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise YamlProblem(origin, getattr(exc, "problem_mark", None), problem) from None
     except (ValueError, TypeError, AttributeError):
         # What the constructors raise for a value that does not fit its explicit tag
         # (``!!int abc``, ``!!timestamp soon``) or for an integer of thousands of digits.
