@@ -161,3 +161,56 @@ _GOLD = [
         done_at TEXT NOT NULL
     )""",
 ]
+
+
+@migrations()
+def m003_team(db: Database) -> None:
+    for statement in _TEAM:
+        db.execute(statement)
+
+
+# Coder copies and merge (docs/reliability.md). A change brought in from a coder's copy keeps where
+# it came from: ``origin`` is the copy's pack id and ``origin_seq`` its seq in the copy, so merging
+# the same copy again adds no row. ``pack_base`` is filled in a copy only: the coder's rows as
+# packed. The ``merge_*`` tables are filled in the lead's project by merges.
+_TEAM = [
+    "ALTER TABLE changes ADD COLUMN origin TEXT",
+    "ALTER TABLE changes ADD COLUMN origin_seq INTEGER",
+    "CREATE UNIQUE INDEX changes_origin ON changes(origin, origin_seq) WHERE origin IS NOT NULL",
+    """CREATE TABLE pack_base (
+        kind TEXT NOT NULL CHECK (kind IN ('annotation', 'label', 'assignment')),
+        key TEXT NOT NULL,
+        version TEXT NOT NULL,
+        content TEXT NOT NULL,
+        PRIMARY KEY (kind, key)
+    )""",
+    """CREATE TABLE merge_packs (
+        pack_id TEXT PRIMARY KEY,
+        coder_id INTEGER NOT NULL REFERENCES coders(id),
+        packed_at TEXT NOT NULL,
+        source_project TEXT,
+        merged_seq INTEGER NOT NULL
+    )""",
+    # Every version of a row that a merge has seen: live ones are shown (two or more with
+    # different content: a conflict), superseded ones were replaced by a later edit in some copy.
+    """CREATE TABLE merge_versions (
+        kind TEXT NOT NULL CHECK (kind IN ('annotation', 'label', 'assignment')),
+        key TEXT NOT NULL,
+        version TEXT NOT NULL,
+        live INTEGER NOT NULL CHECK (live IN (0, 1)),
+        content TEXT,
+        source TEXT,
+        document_id TEXT NOT NULL,
+        coder_id INTEGER NOT NULL REFERENCES coders(id),
+        PRIMARY KEY (kind, key, version)
+    )""",
+    "CREATE INDEX merge_versions_live ON merge_versions(live, kind, document_id)",
+    """CREATE TABLE merge_contributions (
+        pack_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        version TEXT NOT NULL,
+        seconds REAL NOT NULL DEFAULT 0,
+        PRIMARY KEY (pack_id, kind, key)
+    )""",
+]

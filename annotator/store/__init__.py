@@ -33,6 +33,7 @@ from annotator.codebook import Codebook, CodebookError
 from annotator.model import Annotation, Assignment, Change, Document, Link
 from annotator.schema import migrations
 from annotator.store.gold import GoldEdit, GoldStore
+from annotator.store.team import TeamStore
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
 BUSY_TIMEOUT_S = 5.0
@@ -88,7 +89,7 @@ _UNCHECKED: Any = object()  # ``expect`` not given: write whatever is stored
 _ANNOTATION_ACTIONS = ("create_annotation", "update_annotation", "delete_annotation")
 
 
-class Project(GoldStore):
+class Project(GoldStore, TeamStore):
     """An open project file. Use :meth:`open`; close it (or use ``with``) when done.
 
     The gold standard's tables are read and written through :class:`GoldStore`'s methods.
