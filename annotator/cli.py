@@ -22,11 +22,13 @@ from annotator.default_project import ensure_default_project
 from annotator.export.command import make_command as make_export_command
 from annotator.gold.command import gold_command
 from annotator.imports.command import make_command as make_import_annotations_command
-from annotator.paths import data_dir
+from annotator.paths import data_dir, default_project_path
 from annotator.qt_platform import library_problem
 from annotator.store import Project, ProjectError
+from annotator.team.command import merge_command, pack_command, run_assign_plan, status_command
 
-PROJECT_HELP = "Project file (default: the sample project in your data folder, created on first run)."
+PROJECT_HELP = ("Project file (default: the sample project in your data folder, created on first run). "
+                "Only `annotator init` creates a new project file.")
 
 
 def project_option(func: Callable) -> Callable:
@@ -34,13 +36,18 @@ def project_option(func: Callable) -> Callable:
                         help=PROJECT_HELP)(func)
 
 
-def open_project(path: Path | None, codebook: Path | None = None) -> Project:
+def open_project(path: Path | None, codebook: Path | None = None, *, create: bool = False) -> Project:
+    """Open --project (default: the sample project, made on first run). A path that does not exist is
+    refused unless ``create`` (only `init` creates): a typo must not become a new empty project."""
     try:
         if path is None:
             path = ensure_default_project()
-        return Project.open(path, codebook=codebook)
+        project = Project.open(path, codebook=codebook, create=create)
     except (ProjectError, CodebookError) as exc:
         raise click.ClickException(str(exc)) from None
+    if project.backup_problem:
+        click.echo(f"warning: {project.backup_problem}", err=True)
+    return project
 
 
 def friendly(func: Callable) -> Callable:
@@ -207,9 +214,11 @@ def import_(paths: tuple[Path, ...], project: Path | None, encoding: str | None,
 @click.option("--codebook", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Codebook YAML for the new project (default: the bundled one).")
 def init(project: Path | None, codebook: Path | None) -> None:
-    """Create a project file (or open it and bring its schema up to date)."""
-    with open_project(project, codebook) as proj:
-        click.echo(f"{proj.path}: {proj.count_documents()} documents, codebook {proj.codebook.name!r} "
+    """Create a project file (or open an existing one: bring its schema up to date, switch its codebook)."""
+    existed = project is not None and project.exists() and project.stat().st_size > 0
+    with open_project(project, codebook, create=True) as proj:
+        state = "opened" if existed or project is None else "created"
+        click.echo(f"{proj.path}: {state}; {proj.count_documents()} documents, codebook {proj.codebook.name!r} "
                    f"({proj.codebook.sha256[:12]})")
 
 
@@ -231,16 +240,44 @@ def add_coder(names: tuple[str, ...], project: Path | None, role: str, assign_al
 
 
 @cli.command()
-@click.argument("coder", callback=coder_names)
+@click.argument("coder", required=False, callback=coder_names)
 @click.argument("document_ids", nargs=-1)
 @project_option
 @click.option("--share", type=click.FloatRange(0, 1), help="Assign this share of all documents (first N, stable).")
+@click.option("--coders", help="Distribute the documents (all, or the ids given) among these coders, comma-separated.")
+@click.option("--overlap", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="With --coders: the share of documents that goes to --per-doc coders (the reliability sample).")
+@click.option("--per-doc", type=click.IntRange(min=2), default=2, show_default=True,
+              help="With --coders: how many coders code each document of the sample (2 or 3).")
+@click.option("--seed", type=int, help="With --coders: repeat a draw (default: a new seed, printed).")
+@click.option("--by-outlet", is_flag=True, help="With --coders: draw the sample from each outlet in proportion.")
+@click.option("--dry-run", is_flag=True, help="With --coders: show the plan, write nothing.")
 @create_option
 @friendly
-def assign(coder: str, document_ids: tuple[str, ...], project: Path | None, share: float | None,
+def assign(coder: str | None, document_ids: tuple[str, ...], project: Path | None, share: float | None,
+           coders: str | None, overlap: float, per_doc: int, seed: int | None, by_outlet: bool, dry_run: bool,
            create: bool) -> None:
-    """Assign documents to a coder (ids, or --share of the corpus); --create for a new coder."""
+    """Assign documents to a coder (ids, or --share of the corpus), or distribute them among
+    --coders with an --overlap for the reliability sample; --create for new coders.
+
+    With --coders every coder gets a balanced load, a random share (--overlap) goes to --per-doc
+    coders, the same --seed gives the same plan, and work a coder has started is never taken away.
+    """
     with open_project(project) as proj:
+        if coders is not None:
+            if share is not None:
+                raise click.UsageError("--share is for one coder; with --coders use --overlap")
+            names = [n.strip() for n in coders.split(",") if n.strip()]
+            require_coders(proj.path, proj.coders(), names, create)
+            if not dry_run:
+                for name in names:
+                    proj.add_coder(name)
+            ids = ([coder] if coder else []) + list(document_ids)  # with --coders every argument is a document
+            click.echo(run_assign_plan(proj, names, ids, overlap=overlap, per_doc=per_doc, seed=seed,
+                                       by_outlet=by_outlet, dry_run=dry_run))
+            return
+        if coder is None:
+            raise click.UsageError("name a coder (and documents or --share), or give --coders")
         require_coders(proj.path, proj.coders(), [coder], create)
         ids = list(document_ids)
         if share is not None:
@@ -276,7 +313,7 @@ def list_(project: Path | None, coder: str | None) -> None:
 @project_option
 @friendly
 def check(project: Path | None) -> None:
-    """Verify the project: every quote equals text[start:end], and SQLite's own checks."""
+    """Verify the project: quotes equal text[start:end], texts match their SHA-256, SQLite's full integrity check."""
     with open_project(project) as proj:
         problems = proj.check()
         for problem in problems:
@@ -284,6 +321,34 @@ def check(project: Path | None) -> None:
         count = proj.db.execute("SELECT count(*) FROM annotations").fetchone()[0]
         click.echo(f"{proj.path}: {count} annotations checked, {len(problems)} problems")
     sys.exit(1 if problems else 0)
+
+
+@cli.command()
+@project_option
+@click.option("--from", "source", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="The backup file to restore (default: the newest good backup of the project).")
+@click.option("--list", "list_only", is_flag=True, help="List the project's backups, newest first, and whether each is usable.")
+@friendly
+def restore(project: Path | None, source: Path | None, list_only: bool) -> None:
+    """Put a backup in the project's place; the file it replaces is kept beside it, never deleted.
+
+    Backups are made when a project opens and every 10 minutes while it is in use, in the folder
+    PROJECT.backups beside it (docs/reliability.md).
+    """
+    from annotator.store import backup
+
+    path = project or default_project_path()
+    if list_only:
+        found = backup.backups(path)
+        if not found:
+            click.echo(f"{path}: no backups in {backup.backup_folder(path)}")
+        for item in found:
+            problem = backup.verify(item.path)
+            click.echo(f"{item.describe()}, {item.path.stat().st_size:,} bytes: {problem or 'usable'}")
+        return
+    done = backup.restore(path, source)
+    click.echo(f"{path}: restored from {done.source}"
+               + (f"; the file it replaced is kept as {done.kept_as}" if done.kept_as else ""))
 
 
 @cli.command()
@@ -337,6 +402,9 @@ cli.add_command(make_command(open_project))
 cli.add_command(make_export_command(open_project))
 cli.add_command(make_import_annotations_command(open_project))
 cli.add_command(gold_command(open_project))
+cli.add_command(status_command(open_project))
+cli.add_command(pack_command(open_project))
+cli.add_command(merge_command(open_project))
 
 
 def main() -> None:

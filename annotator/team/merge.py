@@ -85,7 +85,9 @@ class CopyReport:
         head = f"{self.path.name}: {self.coder} (pack {self.pack_id[:8]})"
         if self.already:
             return [f"{head}: merged before, nothing new"]
-        out = [f"{head}: {self.changes} changes brought in"]
+        if not self.changes and not self.documents and not self.conflicts:
+            return [f"{head}: nothing changed since it was packed"] + [f"  note: {n}" for n in self.notes]
+        out = [f"{head}: {self.changes} change{'' if self.changes == 1 else 's'} brought in"]
         for doc in sorted(self.documents):
             out.append(f"  {doc}: {_describe(self.documents[doc])}")
         out += [f"  conflict in {doc}: {what}" for doc, what in self.conflicts]
@@ -104,7 +106,7 @@ class MergeReport:
 
     def text(self) -> str:
         lines = [line for c in self.copies for line in c.lines()]
-        changed = sum(1 for c in self.copies if not c.already)
+        changed = sum(1 for c in self.copies if c.changes or c.documents)
         lines.append(f"{self.project}: {changed} of {len(self.copies)} copies brought something in"
                      + (f"; {self.conflicts} new conflicts to resolve (annotator merge --conflicts)"
                         if self.conflicts else ""))
@@ -125,13 +127,19 @@ def _describe(counts: Counter) -> str:
     parts = []
     for what, n in sorted(counts.items()):
         if what == "seconds":
-            minutes = int(n // 60)
-            parts.append(f"{minutes // 60}:{minutes % 60:02d} more time spent")
+            parts.append(f"{_duration(n)} more time spent")
         elif what.startswith("status "):
             parts.append(what)
         else:
             parts.append(f"{int(n)} {what if n == 1 else _WORDS.get(what, what)}")
     return ", ".join(parts)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes = int(seconds // 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 # -- reading a copy ----------------------------------------------------------------------------------
@@ -141,6 +149,8 @@ def read_copy(path: Path) -> Copy:
     path = Path(path)
     if not path.is_file():
         raise MergeError(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise MergeError(_damaged(path, "the file is empty (0 bytes)"))
     with tempfile.TemporaryDirectory(prefix="annotator-merge-") as folder:
         snapshot = Path(folder) / "copy.db"
         try:
@@ -321,8 +331,8 @@ def _merge_copy(project: Project, copy: Copy) -> CopyReport:
     merged = project.merged_seq(copy.pack_id)
     imported = project.imported_changes(copy.pack_id)
     _check_not_forked(copy, merged, imported)
-    if merged is not None and copy.max_seq <= merged:
-        report.already = True
+    if merged is not None and copy.max_seq < merged:
+        report.already = True  # an older file of a copy merged since: everything in it came in then
         return report
 
     foreign = {i: owner for i, owner in project.annotation_owners(
@@ -378,6 +388,8 @@ def _merge_copy(project: Project, copy: Copy) -> CopyReport:
     report.changes = len(new)
     project.record_merged(copy.pack_id, coder_id, copy.packed_at, copy.source_project,
                           max(copy.max_seq, merged or 0))
+    # Time spent is not logged, so a copy with no new change may still bring time.
+    report.already = merged is not None and not (new or todo or report.documents)
     return report
 
 
@@ -396,7 +408,9 @@ def _check_not_forked(copy: Copy, merged: int | None, imported: dict[int, Import
 
 
 def _entry(row: RowVersion, live: bool, source: str | None, coder_id: int) -> MergeEntry:
-    return MergeEntry(row.version, live, row.content, source, row.document_id, coder_id)
+    # Time spent is summed, not versioned: kept out of the version's content.
+    content = _comparable(row.kind, row.content, set()) if row.kind == "assignment" else row.content
+    return MergeEntry(row.version, live, content, source, row.document_id, coder_id)
 
 
 def _content(row: RowVersion | None) -> dict[str, Any] | None:
