@@ -22,7 +22,7 @@ def ensure_default_project(path: Path | None = None) -> Path:
     partial = path.with_name(path.name + ".partial")
     for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
         leftover.unlink(missing_ok=True)
-    with Project.open(partial) as project:
+    with Project.open(partial, create=True) as project:
         import_paths(project, [SAMPLE_CORPUS])
         add_demo_coding(project)  # three demo coders, so agreement has something to measure
         project.add_coder(DEMO_ADJUDICATOR, "adjudicator")  # and someone to turn their work into gold

@@ -64,7 +64,7 @@ def build(path: Path, n_docs: int) -> None:
     annotations, labels, lengths = make_study(codebook, n_docs, CODERS)
     texts = dict(zip(lengths, _texts(n_docs, DOC_LENGTH, random.Random(1))))
     path.unlink(missing_ok=True)
-    project = Project.open(path)
+    project = Project.open(path, create=True)
     project.add_documents(Document(id=d, title=d, text=t) for d, t in texts.items())
     for coder in CODERS:
         project.add_coder(coder)

@@ -69,7 +69,7 @@ def build_project(path: Path, n_docs: int, coders: list[str]) -> tuple[int, int,
     annotations, labels, lengths = make_study(codebook, n_docs, coders)
     body = FILLER * (DOC_LENGTH // len(FILLER) + 1)
     texts = {d: (f"{i:06d} " + body)[:DOC_LENGTH] for i, d in enumerate(lengths)}
-    project = Project.open(path)
+    project = Project.open(path, create=True)
     project.add_documents(Document(id=d, title=d, text=t) for d, t in texts.items())
     for coder in coders:
         project.add_coder(coder)

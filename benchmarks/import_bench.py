@@ -41,7 +41,7 @@ from annotator.importer import import_paths
 from annotator.store import Project
 
 corpus, db, batch_size = sys.argv[1], sys.argv[2], int(sys.argv[3])
-with Project.open(db) as project:
+with Project.open(db, create=True) as project:
     started = time.perf_counter()
     report = import_paths(project, [corpus], batch_size=batch_size)
     seconds = time.perf_counter() - started
@@ -60,7 +60,7 @@ BASELINE = """
 import json, resource, sys
 from annotator.importer import import_paths  # noqa: F401 - imported for its memory, not used
 from annotator.store import Project
-with Project.open(sys.argv[1]):
+with Project.open(sys.argv[1], create=True):
     pass
 print(json.dumps({"maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """

@@ -26,7 +26,7 @@ LAYERS = ("actor", "casualty", "source")
 
 
 def quality(suggester: Suggester) -> list[tuple[str, str, float, float, float, int, int]]:
-    with tempfile.TemporaryDirectory() as tmp, Project.open(Path(tmp) / "p.db") as project:
+    with tempfile.TemporaryDirectory() as tmp, Project.open(Path(tmp) / "p.db", create=True) as project:
         import_paths(project, [SAMPLE_CORPUS])
         add_demo_coding(project)
         rows = []

@@ -48,7 +48,7 @@ def article(rng: random.Random, length: int = 20_000) -> str:
 
 def build(path: Path, n_docs: int, n_annotations: int) -> Project:
     rng = random.Random(7)
-    project = Project.open(path)
+    project = Project.open(path, create=True)
     project.add_documents(Document(id=f"doc-{i:03}", title=f"مقال رقم {i}", text=article(rng)) for i in range(n_docs))
     project.add_coder("bench")
     project.assign(project.document_ids(), "bench")

@@ -28,7 +28,7 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    p = Project.open(tmp_path / "test.annotator.db")
+    p = Project.open(tmp_path / "test.annotator.db", create=True)
     p.add_documents([Document(id="doc-1", title="غارة على الحوامة", text=ARTICLE),
                      Document(id="doc-2", title="بيان", text="أعلنت قوات سوريا الديمقراطية (قسد) استئناف عملياتها.")])
     p.add_coder("mona")

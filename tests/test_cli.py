@@ -31,8 +31,14 @@ def corpus(tmp_path: Path) -> Path:
     return folder
 
 
+def init(runner: CliRunner, path: Path) -> Path:
+    result = runner.invoke(cli, ["init", "--project", str(path)])
+    assert result.exit_code == 0 and f"{path}: created" in result.output, result.output
+    return path
+
+
 def test_import_reports_bad_lines_and_exits_non_zero(runner: CliRunner, corpus: Path, tmp_path: Path) -> None:
-    db = tmp_path / "p.db"
+    db = init(runner, tmp_path / "p.db")
     result = runner.invoke(cli, ["import", str(corpus), "--project", str(db)])
     assert result.exit_code == 1
     assert re.search(r"news\.jsonl:3: .*JSON", result.output)
@@ -44,7 +50,7 @@ def test_import_reports_bad_lines_and_exits_non_zero(runner: CliRunner, corpus: 
 
 
 def test_import_can_assign_and_list_shows_status(runner: CliRunner, corpus: Path, tmp_path: Path) -> None:
-    db = str(tmp_path / "p.db")
+    db = str(init(runner, tmp_path / "p.db"))
     runner.invoke(cli, ["import", str(corpus), "--project", db, "--assign", "mona", "--create"])
     result = runner.invoke(cli, ["list", "--project", db, "--coder", "mona"])
     assert result.exit_code == 0
@@ -53,7 +59,7 @@ def test_import_can_assign_and_list_shows_status(runner: CliRunner, corpus: Path
 
 
 def test_coders_assignment_and_check(runner: CliRunner, corpus: Path, tmp_path: Path) -> None:
-    db = str(tmp_path / "p.db")
+    db = str(init(runner, tmp_path / "p.db"))
     runner.invoke(cli, ["import", str(corpus), "--project", db])
     assert runner.invoke(cli, ["add-coder", "lead", "--role", "adjudicator", "--project", db]).exit_code == 0
     result = runner.invoke(cli, ["assign", "omar", "--share", "0.5", "--project", db, "--create"])
@@ -63,7 +69,7 @@ def test_coders_assignment_and_check(runner: CliRunner, corpus: Path, tmp_path: 
 
 
 def test_a_new_coder_name_is_refused_without_create(runner: CliRunner, corpus: Path, tmp_path: Path) -> None:
-    db = tmp_path / "p.db"
+    db = init(runner, tmp_path / "p.db")
     runner.invoke(cli, ["import", str(corpus), "--project", str(db)])
     runner.invoke(cli, ["add-coder", "mona", "omar", "--project", str(db)])
     for args in (["assign", "mnoa", "a1"], ["gui", "--coder", "mnoa"], ["import", str(corpus), "--assign", "mnoa"]):
@@ -78,7 +84,7 @@ def test_a_new_coder_name_is_refused_without_create(runner: CliRunner, corpus: P
 
 
 def test_import_refuses_before_importing(runner: CliRunner, corpus: Path, tmp_path: Path) -> None:
-    db = tmp_path / "p.db"
+    db = init(runner, tmp_path / "p.db")
     result = runner.invoke(cli, ["import", str(corpus), "--project", str(db), "--assign", "mona"])
     assert result.exit_code == 1 and "its coders: none yet" in result.output
     with Project.open(db) as project:
@@ -95,7 +101,7 @@ def test_gui_refuses_a_new_coder_on_a_project_not_created_yet(runner: CliRunner,
 
 
 def test_add_coder_says_which_names_existed(runner: CliRunner, corpus: Path, tmp_path: Path) -> None:
-    db = str(tmp_path / "p.db")
+    db = str(init(runner, tmp_path / "p.db"))
     runner.invoke(cli, ["import", str(corpus), "--project", db])
     first = runner.invoke(cli, ["add-coder", "mona", "--project", db])
     assert first.exit_code == 0 and first.output == "mona: added as coder\n"
@@ -105,7 +111,7 @@ def test_add_coder_says_which_names_existed(runner: CliRunner, corpus: Path, tmp
 
 
 def test_an_unknown_encoding_is_a_usage_error(runner: CliRunner, corpus: Path, tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["import", str(corpus), "--encoding", "klingon", "--project", str(tmp_path / "p.db")])
+    result = runner.invoke(cli, ["import", str(corpus), "--encoding", "klingon", "--project", str(init(runner, tmp_path / "p.db"))])
     assert result.exit_code == 2 and "unknown encoding" in result.output
 
 

@@ -30,7 +30,7 @@ def test_every_core_module_imports_without_qt(tmp_path: Path) -> None:
     assert "annotator.store" in modules and "annotator.codebook" in modules
     code = BLOCK_QT + "".join(f"import {m}\n" for m in modules) + (
         "from annotator.store import Project\n"
-        f"p = Project.open({str(tmp_path / 'p.db')!r})\n"
+        f"p = Project.open({str(tmp_path / 'p.db')!r}, create=True)\n"
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

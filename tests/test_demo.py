@@ -19,7 +19,7 @@ VAGUE = ("tens", "hundreds", "thousands")
 
 
 def _sample_project(path: Path) -> Project:
-    project = Project.open(path)
+    project = Project.open(path, create=True)
     report = import_paths(project, [SAMPLE_CORPUS])
     assert report.imported == 16 and not report.rejections
     return project

@@ -15,7 +15,7 @@ from annotator.store import Project
 
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[Project]:
-    with Project.open(tmp_path / "p.db") as p:
+    with Project.open(tmp_path / "p.db", create=True) as p:
         yield p
 
 

@@ -3,7 +3,7 @@
 Usable from a notebook::
 
     from annotator.store import Project
-    p = Project.open("my.annotator.db")
+    p = Project.open("my.annotator.db", create=True)  # create: only a new file needs it
     p.add_coder("mona")
     p.assign(["sample-01"], "mona")
     a = p.create_annotation("mona", "sample-01", "actor", 10, 14, {"role": "target"})
@@ -19,6 +19,7 @@ against the stored text.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
@@ -29,8 +30,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from annotator import __version__
 from annotator.codebook import Codebook, CodebookError
-from annotator.model import Annotation, Assignment, Change, Document, Link
+from annotator.model import Annotation, Assignment, Change, Document, Link, text_sha256
 from annotator.schema import migrations
 from annotator.store.gold import GoldEdit, GoldStore
 from annotator.store.team import TeamStore
@@ -77,6 +79,24 @@ class NotReadyError(ProjectError):
         self.problems = problems
 
 
+class UnusableProjectError(ProjectError):
+    """The file cannot be used as it is: damaged, empty, not an annotator project, or written by a
+    newer annotator. ``backup`` is the newest good backup of it (None: there is none)."""
+
+    def __init__(self, path: Path, problem: str):
+        from annotator.store.backup import backup_folder, latest_good
+
+        self.path, self.problem = Path(path), problem
+        self.backup = latest_good(self.path)
+        if self.backup is not None:
+            offer = (f"The newest good backup is {self.backup.describe()}: `annotator restore --project {path}` "
+                     "puts it in place and keeps this file beside it.")
+        else:
+            offer = (f"No backup of it exists in {backup_folder(self.path)}; open another file, and keep "
+                     "this one: nothing was changed in it.")
+        super().__init__(f"{path}: {problem}. {offer}")
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
@@ -103,52 +123,98 @@ class Project(GoldStore, TeamStore):
 
     # -- opening -------------------------------------------------------------------------------
 
+    read_only: str | None = None  # why nothing can be written to this project (None: it can)
+    backup_problem: str | None = None  # why the backup on opening failed (None: made or not needed)
+
     @classmethod
     def open(cls, path: str | Path, *, codebook: Codebook | str | Path | None = None,
-             create: bool = True) -> "Project":
-        """Open (or create) a project file and bring its schema up to date.
+             create: bool = False, backup: bool = True) -> "Project":
+        """Open a project file, check it, bring its schema up to date and back it up.
 
+        A path that does not exist (or an empty file) becomes a new project only with
+        ``create=True``: a mistyped path must never turn into an empty project.
         ``codebook``: for a new project, the codebook to store (default: the bundled one); for an
         existing one, a codebook that replaces the current one (the old text stays in ``codebooks``).
+
+        A damaged file, another program's database or a project written by a newer annotator raises
+        :class:`UnusableProjectError`, which names the newest good backup. A file that cannot be
+        written (its permissions, a read-only folder or disk) opens read-only: ``read_only`` says
+        why, and every write fails with that reason. ``backup``: copy the project into its backup
+        folder (:mod:`annotator.store.backup`) if it changed since the newest backup there.
         """
         path = Path(path)
-        if not path.exists() and not create:
-            raise ProjectError(f"{path}: no such project file")
-        if path.exists() and path.is_dir():
+        if path.is_dir():
             raise ProjectError(f"{path}: is a folder, not a project file")
+        new = not path.exists() or path.stat().st_size == 0
+        if new and not create:
+            if path.exists():
+                raise UnusableProjectError(path, "the file is empty (0 bytes), so it holds no project")
+            raise ProjectError(_missing_project(path))
+        # Before the file exists: a codebook that does not load leaves no empty project behind.
+        book = _load_codebook(codebook) if codebook is not None or new else None
+        read_only = None if new else _read_only_reason(path)
+        created = not path.exists()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
-            db = Database(conn)
-            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            db.execute("PRAGMA foreign_keys = ON")
-            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            # FULL: a commit is on disk before the UI says "saved", even across a power cut.
-            db.execute("PRAGMA synchronous = FULL")
-            migrations.apply(db)
-        except sqlite3.DatabaseError as exc:
-            raise ProjectError(_database_problem(path, exc)) from None
-        except OSError as exc:
-            raise ProjectError(f"{path}: cannot open the project file: {exc.strerror or exc}") from None
-        if mode.lower() != "wal" and str(path) != ":memory:":
-            raise ProjectError(f"{path}: the file system does not support SQLite's WAL mode")
+            db = _connect(path, read_only)
+            try:
+                return cls._prepare(db, path, book, read_only, backup=backup and not new)
+            except BaseException:
+                db.close()
+                raise
+        except BaseException as exc:
+            if created:  # a project that did not come into being leaves nothing behind
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+            if isinstance(exc, sqlite3.DatabaseError):
+                if _is_damage(str(exc)):
+                    raise UnusableProjectError(path, _damage(exc)) from None
+                raise ProjectError(_database_problem(path, exc)) from None
+            if isinstance(exc, OSError):
+                raise ProjectError(f"{path}: cannot open the project file: {exc.strerror or exc}") from None
+            raise
+
+    @classmethod
+    def _prepare(cls, db: Database, path: Path, book: Codebook | None, read_only: str | None, *,
+                 backup: bool) -> "Project":
+        """Check an opened file (quick_check, schema version), upgrade it, store the codebook, back it up."""
+        from annotator.store.backup import BackupError, make_backup
+
+        damage = [row[0] for row in db.execute("PRAGMA quick_check")]
+        if damage != ["ok"]:
+            raise UnusableProjectError(path, "this file is not a usable annotator project: it is damaged "
+                                       "(SQLite's quick check: "
+                                       + "; ".join(damage[:3]) + ")")
+        if (problem := schema_problem(db.conn)) is not None:
+            raise UnusableProjectError(path, problem)
+        pending = migrations.pending(db)
+        upgrade = bool(pending) and bool(migrations.applied(db))
+        if pending and read_only:
+            raise ProjectError(f"{path}: this project was written by an older annotator and needs an upgrade, "
+                               f"which writes to it, but {read_only}")
+        if upgrade and backup:
+            make_backup(db.conn, path)  # the state before the upgrade, in case the upgrade goes wrong
+        migrations.apply(db)
         stored = db.execute("SELECT value FROM project WHERE key = 'codebook_sha256'").fetchone()
-        if codebook is None and stored is not None:
+        if book is None:
             row = db.execute("SELECT yaml FROM codebooks WHERE sha256 = ?", [stored[0]]).fetchone()
             try:
                 book = Codebook.from_yaml(row[0], origin=f"{path} (stored codebook)")
             except CodebookError as exc:
                 raise ProjectError(str(exc)) from None
-        elif isinstance(codebook, Codebook):
-            book = codebook
-        else:
-            try:
-                book = Codebook.load(codebook)
-            except CodebookError as exc:
-                raise ProjectError(str(exc)) from None
         project = cls(db, path, book)
+        project.read_only = read_only
         if stored is None or stored[0] != book.sha256:
+            if read_only:
+                raise ProjectError(f"{path}: cannot switch the codebook: {read_only}")
             project._store_codebook(book)
+        if pending:
+            project.set_setting("annotator_version", __version__)  # names the writer to older versions
+        if backup and not read_only:
+            try:
+                make_backup(db.conn, path)
+            except BackupError as exc:  # no backup costs safety, not the session: say so, carry on
+                project.backup_problem = str(exc)
         return project
 
     def _store_codebook(self, book: Codebook) -> None:
@@ -767,7 +833,8 @@ class Project(GoldStore, TeamStore):
     # -- integrity ---------------------------------------------------------------------------------
 
     def check(self) -> list[str]:
-        """Integrity problems: quotes (coders' and gold) that differ from the text, SQLite's own checks.
+        """Integrity problems: quotes (coders' and gold) that differ from the text, texts that differ
+        from their SHA-256, SQLite's full integrity check and foreign keys.
 
         SQLite's substr counts characters (code points), like the stored offsets.
         """
@@ -777,6 +844,11 @@ class Project(GoldStore, TeamStore):
                         f'SELECT a.id, a.start, a."end", a.document_id FROM {table} a JOIN documents d '
                         'ON d.id = a.document_id WHERE a."end" > length(d.text) '
                         'OR substr(d.text, a.start + 1, a."end" - a.start) != a.quote')]
+        # Offsets mean nothing if the text they point into changed (the trigger can be dropped).
+        problems += [f"{doc}: the document's text no longer matches its stored SHA-256 (it was changed "
+                     "after import, so its spans may point at the wrong words)"
+                     for doc, text, digest in self.db.execute("SELECT id, text, sha256 FROM documents")
+                     if text_sha256(text) != digest]
         problems += [f"sqlite: {r[0]}" for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
         problems += [f"foreign key: {r}" for r in self.db.execute("PRAGMA foreign_key_check")]
         return problems
@@ -811,15 +883,124 @@ def _link_payload(link: Link) -> dict[str, Any]:
 
 
 def _database_problem(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """SQLite's complaint about ``path`` as a sentence that says what happened and what to do."""
     message = str(exc)
-    if "not a database" in message or "malformed" in message:
-        return (f"{path}: this file is not a usable annotator project (SQLite says: {message}). "
-                "Open another file, or restore it from a backup copy.")
+    if _is_damage(message):
+        return str(UnusableProjectError(path, _damage(exc)))
     if "locked" in message or "busy" in message:
         return (f"{path}: the project is locked by another program (SQLite says: {message}). "
                 "Close the other program and try again.")
-    if "readonly" in message or "read-only" in message:
-        return f"{path}: the project file cannot be written (read-only). Check its permissions."
-    if "disk is full" in message or "full" in message:
-        return f"{path}: the disk is full; free some space and try again."
+    if "readonly" in message or "read-only" in message or "unable to open" in message:
+        reason = _read_only_reason(path)
+        if reason is not None:
+            return f"{path}: nothing can be saved: {reason}."
+        if "unable to open" in message:
+            return f"{path}: SQLite cannot open the file or the -wal/-shm files beside it (SQLite says: {message})."
+        return f"{path}: the project was opened read-only, so nothing can be saved (SQLite says: {message})."
+    if "full" in message:
+        return (f"{path}: the disk is full, so the last change was not saved (what was saved before is safe). "
+                "Free some space and try again.")
+    if "disk I/O" in message:
+        return (f"{path}: the disk reported an error, so the last change was not saved (SQLite says: {message}). "
+                "Check the disk or the drive's connection, then try again.")
     return f"{path}: the database reported a problem: {message}"
+
+
+def _is_damage(message: str) -> bool:
+    return any(sign in message for sign in ("not a database", "malformed", "file is encrypted"))
+
+
+def _damage(exc: sqlite3.DatabaseError) -> str:
+    return f"this file is not a usable annotator project: it is damaged, or not a project at all (SQLite says: {exc})"
+
+
+def _missing_project(path: Path) -> str:
+    from annotator.store.backup import backup_folder, backups
+
+    message = (f"{path}: no such project file. Check the path; to create a new project there, run "
+               f"`annotator init --project {path}` (from Python: Project.open(path, create=True)).")
+    if backups(path):
+        message += (f" Backups of a project of that name are in {backup_folder(path)}: "
+                    f"`annotator restore --project {path}` brings back the newest.")
+    return message
+
+
+def _load_codebook(codebook: Codebook | str | Path | None) -> Codebook:
+    if isinstance(codebook, Codebook):
+        return codebook
+    try:
+        return Codebook.load(codebook)
+    except CodebookError as exc:
+        raise ProjectError(str(exc)) from None
+
+
+def _read_only_reason(path: Path) -> str | None:
+    """Why the project at ``path`` cannot be written, or None. SQLite in WAL mode writes the file and
+    creates ``-wal`` and ``-shm`` files beside it, so the folder must be writable too."""
+    try:
+        if os.statvfs(path).f_flag & os.ST_RDONLY:
+            return f"the disk or share holding {path.name} is mounted read-only"
+    except (AttributeError, OSError):  # statvfs is POSIX only
+        pass
+    if not os.access(path, os.W_OK):
+        return f"the file {path.name} is read-only (its permissions do not let you write it)"
+    folder = path.resolve().parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return (f"its folder {folder} cannot be written, and SQLite must create {path.name}-wal and "
+                f"{path.name}-shm beside the project (make the folder writable, or move the project "
+                "to a folder you can write)")
+    return None
+
+
+def _connect(path: Path, read_only: str | None) -> Database:
+    if read_only is None:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    else:
+        # Nothing will be written, so with no -wal to read the file is opened as immutable: SQLite
+        # then creates no -wal/-shm files that would be left behind beside a read-only project.
+        pending_wal = Path(f"{path}-wal").exists()
+        uri = path.resolve().as_uri() + ("?mode=ro" if pending_wal else "?mode=ro&immutable=1")
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    db = Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    db.execute("PRAGMA foreign_keys = ON")
+    if read_only is None:
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise ProjectError(f"{path}: the file system does not support SQLite's WAL mode")
+        # FULL: a commit is on disk before the UI says "saved", even across a power cut.
+        db.execute("PRAGMA synchronous = FULL")
+    return db
+
+
+def _known_migrations() -> list[str]:
+    return [m.name for m in migrations.pending(Database(memory=True))]
+
+
+def schema_problem(conn: sqlite3.Connection) -> str | None:
+    """Why this annotator must not write to a database, or None (an empty database, or a project of
+    this version's schema or an older one).
+
+    The schema version is the list of migrations applied (sqlite-utils' ``_sqlite_migrations``): a
+    name this version does not know was applied by a newer annotator.
+    """
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        return None
+    applied = [row[0] for row in conn.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [migrations.name])] \
+        if "_sqlite_migrations" in tables else []
+    if not applied:
+        shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+        return (f"this is an SQLite database, but not an annotator project (its tables: {shown}); "
+                "annotator leaves it untouched")
+    known = _known_migrations()
+    unknown = [name for name in applied if name not in known]
+    if not unknown:
+        return None
+    writer = conn.execute("SELECT value FROM project WHERE key = 'annotator_version'").fetchone() \
+        if "project" in tables else None
+    by = f" (annotator {writer[0]})" if writer else ""
+    return (f"it was written by a newer version of annotator{by}: its schema has {', '.join(unknown)}, which "
+            f"annotator {__version__} does not know (its newest is {known[-1]}). Writing to it with this "
+            "version could damage it, so it was not opened; use the newer annotator")

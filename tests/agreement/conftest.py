@@ -14,7 +14,7 @@ from annotator.store import Project
 
 def build_demo_project(path: Path) -> Path:
     """The sample corpus plus add_demo_coding: 3 coders, every document assigned, coding marked done."""
-    project = Project.open(path)
+    project = Project.open(path, create=True)
     import_paths(project, [SAMPLE_CORPUS])
     add_demo_coding(project)
     project.close()

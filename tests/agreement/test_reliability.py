@@ -55,7 +55,7 @@ def actor(name: str, kind: str, role: str) -> dict:
 @pytest.fixture
 def hand(tmp_path: Path) -> Project:
     """Two coders, three documents, alignments known by construction (see each test)."""
-    p = Project.open(tmp_path / "hand.annotator.db")
+    p = Project.open(tmp_path / "hand.annotator.db", create=True)
     p.add_documents([Document(id=k, title=f"عنوان {k}", text=v) for k, v in TEXTS.items()])
     for coder in ("a", "b"):
         p.add_coder(coder)

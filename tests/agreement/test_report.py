@@ -27,7 +27,7 @@ TEXT = "قالت مصادر محلية إن <b>غارة</b> قتلت ثلاثة 
 @pytest.fixture
 def evil(tmp_path: Path) -> Project:
     """Markup in a title, in the article text and in an attribute value; two coders disagree."""
-    p = Project.open(tmp_path / "evil.annotator.db")
+    p = Project.open(tmp_path / "evil.annotator.db", create=True)
     p.add_documents([Document(id="x&y", title=EVIL_TITLE, text=TEXT)])
     for coder in ("a", "b"):
         p.add_coder(coder)

@@ -53,7 +53,7 @@ def build_project(path: Path, corpus_dir: Path) -> Path:
         + json.dumps({"id": "nested", "title": "+بيان قسد", "text": TEXT_NESTED}, ensure_ascii=False) + "\n"
         + json.dumps({"id": "plain", "title": "خبر", "text": "خبر لم يرمز بعد."}, ensure_ascii=False) + "\n",
         encoding="utf-8")
-    p = Project.open(path)
+    p = Project.open(path, create=True)
     report = import_paths(p, [corpus])
     assert report.imported == 3, report.rejections
     assert p.document("crlf").text == TEXT_CRLF

@@ -71,7 +71,7 @@ def test_gold_document_carries_provenance(run_export) -> None:
 
 def _roundtrip(run_export, tmp_path: Path, **selection) -> tuple[bytes, bytes]:
     first, _ = run_export("jsonl", name="first", **selection)
-    fresh = Project.open(tmp_path / "fresh.annotator.db")
+    fresh = Project.open(tmp_path / "fresh.annotator.db", create=True)
     fresh.add_coder("lead", "adjudicator")
     report = import_annotations(fresh, first, "jsonl")
     assert report.rejections == [] and report.documents_added >= 1

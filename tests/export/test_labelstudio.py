@@ -121,7 +121,7 @@ def test_coders_as_predictions(run_export) -> None:
 
 def test_round_trip_through_import(run_export, tmp_path: Path) -> None:
     first, _ = run_export("labelstudio", coders=("mona", "omar"), name="first")
-    fresh = Project.open(tmp_path / "fresh.annotator.db")
+    fresh = Project.open(tmp_path / "fresh.annotator.db", create=True)
     report = import_annotations(fresh, first, "labelstudio")
     assert report.rejections == [] and report.spans == 13 and report.links == 7 and report.fields == 15
     export(fresh, Selection(coders=("mona", "omar")), "labelstudio", tmp_path / "second")
@@ -165,7 +165,7 @@ def labelstudio_export(text: str) -> list[dict]:
 def test_a_label_studio_export_moves_into_a_new_project(tmp_path: Path) -> None:
     path = tmp_path / "project-2-at-2024-05-01.json"
     path.write_text(json.dumps(labelstudio_export(TEXT_CRLF), ensure_ascii=False, indent=2), encoding="utf-8")
-    fresh = Project.open(tmp_path / "fresh.annotator.db")
+    fresh = Project.open(tmp_path / "fresh.annotator.db", create=True)
     report = import_annotations(fresh, path, "labelstudio")
     reasons = [str(r) for r in report.rejections]
     assert len(reasons) == 2 and all(r.startswith(f"{path}:2: task 7, labelstudio-user-12: ") for r in reasons)

@@ -58,7 +58,7 @@ def code(project: Project, coder: str, document_id: str, spans: list[tuple[str, 
 
 @pytest.fixture
 def gold_project(tmp_path: Path) -> Project:
-    p = Project.open(tmp_path / "gold.annotator.db")
+    p = Project.open(tmp_path / "gold.annotator.db", create=True)
     p.add_documents([Document(id="g-1", title="غارة", text=TEXT),
                      Document(id="g-2", title="بيان", text="أعلنت قوات سوريا الديمقراطية استئناف عملياتها.")])
     for coder in CODERS:

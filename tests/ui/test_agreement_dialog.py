@@ -18,7 +18,7 @@ from annotator.ui.agreement_dialog import COLUMNS, AgreementDialog
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Project:
-    project = Project.open(tmp_path / "demo.annotator.db")
+    project = Project.open(tmp_path / "demo.annotator.db", create=True)
     import_paths(project, [SAMPLE_CORPUS])
     add_demo_coding(project)
     yield project
@@ -65,7 +65,7 @@ def test_save_pdf(qtbot, demo: Project, monkeypatch, tmp_path: Path):
 
 
 def test_too_few_coders_is_said_in_the_dialog(qtbot, tmp_path: Path):
-    project = Project.open(tmp_path / "empty.annotator.db")
+    project = Project.open(tmp_path / "empty.annotator.db", create=True)
     dialog = AgreementDialog(project)
     qtbot.addWidget(dialog)
     assert "at least two coders" in dialog.info.text() and not dialog.open_button.isEnabled()

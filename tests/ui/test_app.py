@@ -222,7 +222,7 @@ def run_gui(tmp_path: Path, **environ: str) -> subprocess.CompletedProcess:
            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "XDG_SESSION_TYPE")}
     env.update(environ)
     project = tmp_path / "p.annotator.db"
-    Project.open(project).close()
+    Project.open(project, create=True).close()
     return subprocess.run([sys.executable, "-m", "annotator", "gui", "--project", str(project)],
                           capture_output=True, text=True, timeout=120, env=env)
 

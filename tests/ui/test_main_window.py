@@ -30,7 +30,7 @@ def project(tmp_path: Path) -> Project:
     folder.mkdir()
     (folder / "hawama.txt").write_bytes(("غارة على الحوامة\r\n" + ARTICLE).encode("utf-8"))
     (folder / "second.txt").write_bytes("بيان\r\nأعلنت قسد استئناف عملياتها.".encode("utf-8"))
-    p = Project.open(tmp_path / "p.db")
+    p = Project.open(tmp_path / "p.db", create=True)
     report = import_paths(p, [folder])
     assert report.imported == 2
     p.add_coder("mona")
