@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         self.agreement_action = self._action(bar, "Agreement…", "Ctrl+Shift+A", self.show_agreement)
         self.adjudicate_action = self._action(None, "Adjudicate…", "Ctrl+Shift+J", self.show_adjudication)
+        self.team_action = self._action(None, "Team…", "Ctrl+Shift+T", self.show_team)
         # Not on the toolbar: known keys everywhere, listed in the overlay.
         self.help_action = self._action(None, "Keyboard shortcuts", "F1", self.show_shortcuts)
         self.help_action.setShortcuts([QKeySequence("F1"), QKeySequence("?")])
@@ -168,6 +169,7 @@ class MainWindow(QMainWindow):
         lead = menus.addMenu("&Lead")
         lead.addAction(self.agreement_action)
         lead.addAction(self.adjudicate_action)
+        lead.addAction(self.team_action)
         menus.addMenu("&Help").addAction(self.help_action)
         # These keys belong to the article: in the form, Return and Backspace must edit fields.
         for text, key, slot in (("Accept suggestion", "Return", self.accept_suggestion),
@@ -363,6 +365,12 @@ class MainWindow(QMainWindow):
         from annotator.ui.agreement_dialog import AgreementDialog
 
         AgreementDialog(self.project, self).exec()
+
+    def show_team(self) -> None:
+        """The lead's view of the team: progress per coder, and assignment with overlap."""
+        from annotator.ui.team_dialog import TeamDialog
+
+        TeamDialog(self.project, self).exec()
 
     def show_adjudication(self) -> None:
         """The adjudicator's view, in its own window, on the same project."""
