@@ -154,18 +154,23 @@ class Project(GoldStore, TeamStore):
         book = _load_codebook(codebook) if codebook is not None or new else None
         read_only = None if new else _read_only_reason(path)
         created = not path.exists()
+        beside = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+        found_beside = [p.exists() for p in beside]
+        db: Database | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             db = _connect(path, read_only)
-            try:
-                return cls._prepare(db, path, book, read_only, backup=backup and not new)
-            except BaseException:
-                db.close()
-                raise
+            return cls._prepare(db, path, book, read_only, backup=backup and not new)
         except BaseException as exc:
-            if created:  # a project that did not come into being leaves nothing behind
-                for suffix in ("", "-wal", "-shm"):
-                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+            if db is not None:
+                db.close()
+            # A file that did not open is left as it was found: no new project, no new -wal/-shm.
+            if created:
+                path.unlink(missing_ok=True)
+            for extra, was_there in zip(beside, found_beside):
+                if not was_there and extra.exists() and (created or extra.name.endswith("-shm")
+                                                         or extra.stat().st_size == 0):
+                    extra.unlink(missing_ok=True)
             if isinstance(exc, sqlite3.DatabaseError):
                 if _is_damage(str(exc)):
                     raise UnusableProjectError(path, _damage(exc)) from None
@@ -187,6 +192,8 @@ class Project(GoldStore, TeamStore):
                                        + "; ".join(damage[:3]) + ")")
         if (problem := schema_problem(db.conn)) is not None:
             raise UnusableProjectError(path, problem)
+        if read_only is None:
+            _use_wal(db, path)
         pending = migrations.pending(db)
         upgrade = bool(pending) and bool(migrations.applied(db))
         if pending and read_only:
@@ -962,15 +969,22 @@ def _connect(path: Path, read_only: str | None) -> Database:
         uri = path.resolve().as_uri() + ("?mode=ro" if pending_wal else "?mode=ro&immutable=1")
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
     db = Database(conn)
-    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-    db.execute("PRAGMA foreign_keys = ON")
-    if read_only is None:
-        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if mode.lower() != "wal":
-            raise ProjectError(f"{path}: the file system does not support SQLite's WAL mode")
-        # FULL: a commit is on disk before the UI says "saved", even across a power cut.
-        db.execute("PRAGMA synchronous = FULL")
+    try:
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        db.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()
+        raise
     return db
+
+
+def _use_wal(db: Database, path: Path) -> None:
+    """WAL mode (readers never block the writer) and synchronous FULL (a commit is on disk before the
+    window says "saved", even across a power cut). Only after the checks: switching writes the file."""
+    mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if mode.lower() != "wal":
+        raise ProjectError(f"{path}: the file system does not support SQLite's WAL mode")
+    db.execute("PRAGMA synchronous = FULL")
 
 
 def _known_migrations() -> list[str]:

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote
 
-from annotator.store import ProjectError, schema_problem
+from annotator.store import Project, ProjectError, schema_problem
 
 EVERY_MINUTES = 10
 KEEP_LAST = 10
@@ -110,6 +110,14 @@ def backup_due(project_path: Path, now: datetime | None = None) -> bool:
     existing = backups(project_path)
     now = now or datetime.now(timezone.utc)
     return not existing or now - existing[0].taken_at >= timedelta(minutes=EVERY_MINUTES)
+
+
+def periodic_backup(project: Project) -> Backup | None:
+    """The call a window's timer makes (every minute or so): a backup when the newest one is
+    EVERY_MINUTES old and the project changed since. Raises BackupError when one cannot be made."""
+    if project.read_only or not backup_due(project.path):
+        return None
+    return make_backup(project.db.conn, project.path)
 
 
 def _copy(conn: sqlite3.Connection, target_path: Path) -> None:
