@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMainWind
 from annotator.default_project import join_project
 from annotator.paths import APP_NAME, data_dir
 from annotator.qt_platform import startup_problem
-from annotator.store import Project, ProjectError
+from annotator.store import Project, ProjectError, UnusableProjectError
+from annotator.store.backup import Backup, restore
 from annotator.ui.fonts import arabic_families
 
 
@@ -88,35 +89,65 @@ NEW_PROJECT_NAME = "new.annotator.db"
 
 
 def open_project(path: Path) -> Project | None:
-    """Open the project; when that fails, offer another file or a new project until one opens (None: quit)."""
+    """Open the project; when there is none at ``path`` or it does not open, ask what to do (restore
+    its newest good backup, open another file, create a new project) until one opens (None: quit)."""
+    create = False
     while True:
         try:
-            return Project.open(path)
+            if not path.exists() and not create:
+                chosen = _other_project(f"There is no project at {path}.\nلا يوجد مشروع في هذا المسار.", path,
+                                        create_here=True)
+            else:
+                project = Project.open(path, create=create)
+                if project.read_only:
+                    QMessageBox.warning(None, "annotator", f"{path} is open read-only: {project.read_only}.\n"
+                                        "Nothing you change in it can be saved.")
+                return project
+        except UnusableProjectError as exc:
+            chosen = _other_project(str(exc), path, backup=exc.backup)
         except ProjectError as exc:
             chosen = _other_project(str(exc), path)
-            if chosen is None:
-                return None
-            path = chosen
+        if chosen is None:
+            return None
+        path, create = chosen
 
 
-def _other_project(message: str, path: Path) -> Path | None:
-    """The box for a project that did not open: open another file, create a new project, or quit."""
+def _other_project(message: str, path: Path, *, backup: Backup | None = None,
+                   create_here: bool = False) -> tuple[Path, bool] | None:
+    """The box for a project that did not open: restore its newest good backup, open another file,
+    create a new project (``create_here``: at ``path``), or quit. Returns the path to open and
+    whether to create it."""
     box = QMessageBox(QMessageBox.Icon.Critical, "annotator", message)
+    restore_button = (box.addButton(f"Restore the backup of {backup.taken_at.astimezone():%Y-%m-%d %H:%M}",
+                                    QMessageBox.ButtonRole.AcceptRole) if backup is not None else None)
+    here_button = box.addButton("Create it here", QMessageBox.ButtonRole.ActionRole) if create_here else None
     open_button = box.addButton("Open another file…", QMessageBox.ButtonRole.AcceptRole)
     new_button = box.addButton("Create new project…", QMessageBox.ButtonRole.ActionRole)
     box.setEscapeButton(box.addButton("Quit", QMessageBox.ButtonRole.RejectRole))
-    box.setDefaultButton(open_button)
+    box.setDefaultButton(restore_button or here_button or open_button)
     folder = path.parent if path.parent.is_dir() else Path.home()
     while True:
         box.exec()
-        if box.clickedButton() is open_button:
+        clicked = box.clickedButton()
+        if clicked is restore_button and backup is not None:
+            try:
+                done = restore(path, backup.path)
+            except ProjectError as exc:
+                QMessageBox.critical(None, "annotator", str(exc))
+                continue
+            kept = f"\nThe file it replaced is kept as {done.kept_as}." if done.kept_as else ""
+            QMessageBox.information(None, "annotator", f"Restored {path} from {done.source.name}.{kept}")
+            return path, False
+        if here_button is not None and clicked is here_button:
+            return path, True
+        if clicked is open_button:
             name, _ = QFileDialog.getOpenFileName(None, "Open a project", str(folder), PROJECT_FILTER)
             if name:
-                return Path(name)
-        elif box.clickedButton() is new_button:
+                return Path(name), False
+        elif clicked is new_button:
             new = _new_project_path(folder)
             if new is not None:
-                return new
+                return new, True
         else:
             return None
 

@@ -19,6 +19,7 @@ from annotator.gazetteer import Gazetteer
 from annotator.model import Annotation
 from annotator.session import CodingSession
 from annotator.store import DatabaseWriteError, NotReadyError, Project, ProjectError
+from annotator.store.backup import periodic_backup
 from annotator.suggest import Suggester, Suggestion, propose_attrs, untaken
 from annotator.ui.annotations_table import AnnotationsTable
 from annotator.ui.article_view import ArticleView
@@ -30,6 +31,7 @@ from annotator.ui.shortcuts_overlay import ShortcutsOverlay, action_rows
 
 RETRY_MS = 2000
 WATCH_MS = 1500  # how often to look for other programs' changes to the project file (imports, assignments)
+BACKUP_CHECK_MS = 60_000  # how often to ask whether a backup is due (one every EVERY_MINUTES)
 FIRST_SIZE = QSize(1400, 860)
 FIRST_SHARE = 0.85  # of a screen larger than FIRST_SIZE
 # Keys that are not window actions, for the keyboard overlay.
@@ -114,6 +116,12 @@ class MainWindow(QMainWindow):
         self._watch.setInterval(WATCH_MS)
         self._watch.timeout.connect(self.refresh_from_project)
         self._watch.start()
+        self._backup = QTimer(self)  # backups while in use (annotator.store.backup)
+        self._backup.setInterval(BACKUP_CHECK_MS)
+        self._backup.timeout.connect(self.backup)
+        self._backup.start()
+        if project.backup_problem:
+            self.statusBar().showMessage(project.backup_problem, 15000)
 
         self._build_actions()
         self._connect()
@@ -603,6 +611,13 @@ class MainWindow(QMainWindow):
         if added > 0:
             self.statusBar().showMessage(f"{added} new documents assigned to you · مستندات جديدة", 8000)
         return True
+
+    def backup(self) -> None:
+        """Back the project up when one is due; a failure is shown, never raised (the edits are safe)."""
+        try:
+            periodic_backup(self.project)
+        except ProjectError as exc:
+            self.statusBar().showMessage(str(exc), 15000)
 
     # -- state across runs ---------------------------------------------------------------------------
 

@@ -4,9 +4,11 @@ platform check before Qt, and ``annotator gui --create``."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -18,8 +20,9 @@ from annotator import cli as cli_module
 from annotator.default_project import ensure_default_project
 from annotator.qt_platform import DEBIAN, NO_DISPLAY, read_family
 from annotator.store import Project
+from annotator.store.backup import EVERY_MINUTES, backup_folder, backups
 from annotator.ui import app
-from annotator.ui.main_window import MainWindow
+from annotator.ui.main_window import BACKUP_CHECK_MS, MainWindow
 
 YES, NO = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
 
@@ -211,6 +214,57 @@ def test_quit(qtbot, broken: Path, settings: QSettings, opened) -> None:
     shown = click_through("Quit")
     assert app.run(broken, "mona", settings=settings) == 1
     assert len(shown) == 1 and opened == []
+
+
+def test_a_missing_project_is_created_only_when_the_coder_says_so(qtbot, monkeypatch, tmp_path: Path,
+                                                                   settings: QSettings, opened) -> None:
+    typo = tmp_path / "stduy.annotator.db"
+    shown = click_through("Quit")
+    assert app.run(typo, "mona", settings=settings) == 1
+    assert shown[0].startswith(f"There is no project at {typo}.") and not typo.exists() and opened == []
+    click_through("Create it here")
+    Prompts(monkeypatch, ["mona"], [YES])
+    assert app.run(typo, None, settings=settings) == 0
+    assert opened == [(typo.name, "mona", 0)]
+    with Project.open(typo) as project:
+        assert project.coders() == ["mona"]
+
+
+def test_a_damaged_project_offers_its_newest_backup(qtbot, tmp_path: Path, settings: QSettings, opened) -> None:
+    path = ensure_default_project(tmp_path / "study.annotator.db")
+    Project.open(path).close()  # opening backs it up
+    (newest,) = backups(path)
+    damaged = path.read_bytes()[:8192]  # truncated
+    path.write_bytes(damaged)
+    shown = click_through(f"Restore the backup of {newest.taken_at.astimezone():%Y-%m-%d %H:%M}", "OK")
+    assert app.run(path, "demo-amal", settings=settings) == 0
+    assert "not a usable annotator project" in shown[0] and f"The newest good backup is {newest.path.name}" in shown[0]
+    assert shown[1].startswith(f"Restored {path} from {newest.path.name}.")
+    assert opened and opened[0][:2] == (path.name, "demo-amal")
+    (kept,) = tmp_path.glob("study.annotator.db.before-restore-*")
+    assert kept.read_bytes() == damaged  # the damaged file is kept, never overwritten
+
+
+def test_the_window_backs_up_while_in_use(qtbot, tmp_path: Path, settings: QSettings) -> None:
+    path = ensure_default_project(tmp_path / "study.annotator.db")
+    project = Project.open(path)
+    window = MainWindow(project, "demo-amal", settings=settings)
+    qtbot.add_widget(window)
+    assert window._backup.isActive() and window._backup.interval() == BACKUP_CHECK_MS
+    (first,) = backups(path)
+    project.add_coder("late")
+    older = first.taken_at - timedelta(minutes=EVERY_MINUTES + 1)
+    first.path.rename(first.path.with_name(f"{older:%Y%m%dT%H%M%S.%f}Z-seq{first.seq}.annotator.db"))
+    window._backup.timeout.emit()
+    newest = backups(path)[0]
+    assert newest.seq > first.seq and len(backups(path)) == 2
+    shutil.rmtree(backup_folder(path))  # a folder that cannot be made: a message, no exception
+    backup_folder(path).write_text("not a folder", encoding="utf-8")
+    project.add_coder("later")
+    window._backup.timeout.emit()
+    assert "no backup could be made" in window.statusBar().currentMessage()
+    window.close()
+    project.close()
 
 
 # -- before Qt starts ------------------------------------------------------------------------------------
