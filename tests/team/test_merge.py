@@ -16,7 +16,6 @@ import pytest
 from annotator.codebook import Codebook
 from annotator.store import ConflictError, Project
 from annotator.team.codebook_map import CodebookMap, MappingError
-from annotator.team.dump import dump_file
 from annotator.team.merge import MergeError, open_conflicts, resolve_conflict
 
 from .conftest import ARMY, CASUALTY, code, dump, ids_of, lead_copy, make_copy, merge_files, span
