@@ -52,7 +52,10 @@ def gold_flags(project: Any, document_id: str) -> list[GoldFlag]:
         for annotation_id in (source.covers if source else ()):
             links_from.setdefault(annotation_id, []).append(l)
     flags = []
-    for change in project.changes(document_id=document_id):
+    decided = [x.provenance.decided_at for x in (*spans, *links, *labels.values()) if x.provenance.decided_at]
+    # Only coders' actions after the first decision can be flags: the rest of the log stays unread.
+    for change in project.changes(document_id=document_id, actions=(*_SPAN_ACTIONS, *_LINK_ACTIONS, "set_label"),
+                                  after=min(decided) if decided else None):
         p = change.payload
         if change.action in _SPAN_ACTIONS:
             for g in covering.get(p.get("id"), ()):

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QApplication, QCheckBox, QHBoxLayout, QLabel, QMa
 from annotator.arabic.words import snap_span
 from annotator.gold import Adjudication, FieldItem, LinkItem, SpanItem
 from annotator.gold.candidates import Item
+from annotator.model import GoldAnnotation, GoldLink
 from annotator.store import NotReadyError, Project, ProjectError
 from annotator.ui.adjudication_view import (Comparison, ItemsTable, as_coder_colored, coder_layers, gold_as_annotation,
                                             gold_link_as_link, gold_values)
@@ -49,6 +50,9 @@ class AdjudicationWindow(QMainWindow):
         self._item: str | None = None       # the current candidate item
         self._gold: str | None = None       # the gold span shown in the form
         self._span_quotes: dict[str, str] = {}
+        self._gold_rows: list[GoldAnnotation] = []
+        self._gold_links: list[GoldLink] = []
+        self._moving_row = False
         self.setWindowTitle(f"annotator — adjudication — {adjudicator or 'unnamed'} — {project.path.name}")
 
         families = arabic_families()
@@ -163,8 +167,7 @@ class AdjudicationWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.documents.view.selectionModel().currentRowChanged.connect(self._document_chosen)
-        self.items.selectionModel().currentRowChanged.connect(
-            lambda index, _prev: self.select_item(self.items.current_id()) if index.isValid() else None)
+        self.items.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.form.attrsEdited.connect(lambda gold_id, attrs: self._decide(self.adjudication.edit, gold_id, attrs=attrs))
         self.form.linkTargetsEdited.connect(
             lambda gold_id, kind, ids: self._decide(self.adjudication.set_link_targets, gold_id, kind, ids))
@@ -254,10 +257,10 @@ class AdjudicationWindow(QMainWindow):
         if self._item in open_items:
             at = (open_items.index(self._item) + direction) % len(open_items)
         else:  # after a decision the item left the list: the next one in text order
-            order = [i.id for i in self.adjudication.items()]
-            here = order.index(self._item) if self._item in order else -1
-            later = [i for i in open_items if order.index(i) > here] if direction > 0 else \
-                [i for i in open_items if order.index(i) < here]
+            order = {item.id: n for n, item in enumerate(self.adjudication.items())}
+            here = order.get(self._item, -1)
+            later = [i for i in open_items if order[i] > here] if direction > 0 else \
+                [i for i in open_items if order[i] < here]
             target = (later[0] if direction > 0 else later[-1]) if later else open_items[0 if direction > 0 else -1]
             at = open_items.index(target)
         self.select_item(open_items[at])
@@ -267,8 +270,20 @@ class AdjudicationWindow(QMainWindow):
         item = self._current_item()
         self._gold = item.resolution.id if isinstance(item, SpanItem) and item.resolution is not None \
             and item.resolution.provenance.decision != "rejected" else None
-        self.items.select(item_id if item is not None else None)
+        self._select_row(item_id if item is not None else None)
         self._show_item()
+
+    def _select_row(self, item_id: str | None) -> None:
+        """Move the list's selection without it calling back into select_item."""
+        self._moving_row = True
+        try:
+            self.items.select(item_id)
+        finally:
+            self._moving_row = False
+
+    def _row_chosen(self, index: Any, _previous: Any = None) -> None:
+        if index.isValid() and not self._moving_row:
+            self.select_item(self.items.current_id())
 
     def _current_item(self) -> Item | None:
         if self._item is None or self.adjudication.document is None:
@@ -403,9 +418,12 @@ class AdjudicationWindow(QMainWindow):
         if self.adjudication.document is None:
             return
         adj = self.adjudication
-        gold = [gold_as_annotation(g) for g in adj.gold_annotations()]
+        # Read once per decision; selecting items only shows them.
+        self._gold_rows = adj.gold_annotations()
+        self._gold_links = adj.gold_links()
+        gold = [gold_as_annotation(g) for g in self._gold_rows]
         self.gold_view.set_annotations(gold)
-        self.gold_view.set_links([gold_link_as_link(l) for l in adj.gold_links()], self.codebook.links)
+        self.gold_view.set_links([gold_link_as_link(l) for l in self._gold_links], self.codebook.links)
         text = adj.document.text
         self._span_quotes = {s.id: " ".join(text[s.start:s.end].split()) for s in adj.candidates.spans}
         self.items.source.set_items(self._shown_items(), text, self._span_quotes)
@@ -415,7 +433,7 @@ class AdjudicationWindow(QMainWindow):
         if isinstance(item, SpanItem) and item.resolution is not None and \
                 item.resolution.provenance.decision != "rejected":
             self._gold = item.resolution.id
-        self.items.select(self._item if item is not None else None)
+        self._select_row(self._item if item is not None else None)
         self.form.show_labels({k: v.value for k, v in adj.gold_labels().items()})
         self.undo_action.setEnabled(adj.can_undo())
         self.redo_action.setEnabled(adj.can_redo())
@@ -438,10 +456,10 @@ class AdjudicationWindow(QMainWindow):
             view.set_current(version.id if version is not None else None)
         self.gold_view.set_current(self._gold)
         self.comparison.show_item(item, adj.coders, self._gold_column(item), self._span_quotes)
-        gold = [gold_as_annotation(g) for g in adj.gold_annotations()]
+        gold = [gold_as_annotation(g) for g in self._gold_rows]
         current = next((g for g in gold if g.id == self._gold), None)
         others = [g for g in gold if current is None or g.id != current.id]
-        self.form.show_annotation(current, others, [gold_link_as_link(l) for l in adj.gold_links()])
+        self.form.show_annotation(current, others, [gold_link_as_link(l) for l in self._gold_links])
 
     def _gold_column(self, item: Item | None) -> dict[str, str] | None:
         if item is None:
@@ -450,8 +468,8 @@ class AdjudicationWindow(QMainWindow):
         link_quotes: dict[tuple[str, str], list[str]] = {}
         if isinstance(item, LinkItem):
             by_gold = {s.resolution.id: s.id for s in adj.candidates.spans if s.resolution is not None}
-            quotes = {g.id: g.quote for g in adj.gold_annotations()}
-            for link in adj.gold_links():
+            quotes = {g.id: g.quote for g in self._gold_rows}
+            for link in self._gold_links:
                 if link.kind == item.kind and by_gold.get(link.from_id) == item.from_item:
                     link_quotes.setdefault((item.from_item, item.kind), []).append(quotes.get(link.to_id, ""))
         labels = {k: v.value for k, v in adj.gold_labels().items()} if isinstance(item, FieldItem) else {}
