@@ -331,7 +331,9 @@ class Project(GoldStore, TeamStore):
         return cur.lastrowid
 
     def changes(self, *, document_id: str | None = None, coder: str | None = None,
-                since: int = 0) -> list[Change]:
+                since: int = 0, actions: Iterable[str] | None = None, after: str | None = None) -> list[Change]:
+        """The log in order; ``actions`` keeps only those actions, ``after`` only entries later than
+        that timestamp (both filtered in SQL, so a long log is not decoded for a few rows)."""
         sql = ("SELECT c.seq, c.at, k.name, c.document_id, c.action, c.payload FROM changes c "
                "LEFT JOIN coders k ON k.id = c.coder_id WHERE c.seq > ?")
         args: list[Any] = [since]
