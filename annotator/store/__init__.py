@@ -343,6 +343,13 @@ class Project(GoldStore, TeamStore):
         if coder is not None:
             sql += " AND k.name = ?"
             args.append(coder)
+        if actions is not None:
+            wanted = list(actions)
+            sql += f" AND c.action IN ({','.join('?' * len(wanted))})"
+            args += wanted
+        if after is not None:
+            sql += " AND c.at > ?"
+            args.append(after)
         return [Change(seq, at, name, doc, action, json.loads(payload))
                 for seq, at, name, doc, action, payload in self.db.execute(sql + " ORDER BY c.seq", args)]
 
