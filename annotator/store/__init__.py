@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
@@ -913,13 +914,21 @@ def _database_problem(path: Path, exc: sqlite3.DatabaseError) -> str:
         if "unable to open" in message:
             return f"{path}: SQLite cannot open the file or the -wal/-shm files beside it (SQLite says: {message})."
         return f"{path}: the project was opened read-only, so nothing can be saved (SQLite says: {message})."
-    if "full" in message:
-        return (f"{path}: the disk is full, so the last change was not saved (what was saved before is safe). "
+    if "full" in message or ("disk I/O" in message and _disk_nearly_full(path)):
+        return (f"{path}: the disk is full, so nothing more can be saved (what was saved before is safe). "
                 "Free some space and try again.")
     if "disk I/O" in message:
         return (f"{path}: the disk reported an error, so the last change was not saved (SQLite says: {message}). "
                 "Check the disk or the drive's connection, then try again.")
     return f"{path}: the database reported a problem: {message}"
+
+
+def _disk_nearly_full(path: Path) -> bool:
+    """SQLite reports a disk it cannot even create -wal/-shm on as an I/O error: under 1 MiB free is full."""
+    try:
+        return shutil.disk_usage(path.resolve().parent).free < 1 << 20
+    except OSError:
+        return False
 
 
 def _is_damage(message: str) -> bool:
