@@ -16,8 +16,8 @@ from conftest import ARTICLE, span_of
 
 from annotator.cli import cli
 from annotator.store import Project, UnusableProjectError, backup
-from annotator.store.backup import (KEEP_DAYS, KEEP_LAST, Backup, BackupError, backup_folder, backups, latest_good,
-                                    make_backup, periodic_backup, restore, rotate, verify)
+from annotator.store.backup import (KEEP_DAYS, KEEP_LAST, BackgroundBackups, Backup, BackupError, backup_folder, backups, latest_good,
+                                    make_backup, restore, rotate, verify)
 
 
 def quotes(path: Path) -> list[str]:
@@ -87,16 +87,33 @@ def test_a_backup_is_taken_while_another_program_writes(coded: Path) -> None:
     conn.close()
 
 
-def test_the_window_timer_backs_up_only_when_due_and_changed(coded: Path) -> None:
+def test_backups_while_in_use_only_when_due_and_changed(coded: Path) -> None:
     with Project.open(coded) as project:
         (first,) = backups(coded)
+        running = BackgroundBackups(project)
         project.create_annotation("mona", "doc-1", "casualty", *span_of(ARTICLE, "١٢ مدنياً"))
-        assert periodic_backup(project) is None  # the newest is fresh
+        running.tick()
+        running.wait()
+        assert backups(coded) == [first]  # the newest is fresh
         age(first, backup.EVERY_MINUTES + 1)
-        made = periodic_backup(project)
-        assert made is not None and sorted(quotes(made.path)) == sorted(["قسد", "١٢ مدنياً"])
+        running.tick()
+        running.wait()
+        made = running.made
+        assert made is not None and running.problem is None
+        assert sorted(quotes(made.path)) == sorted(["قسد", "١٢ مدنياً"])
         age(made, backup.EVERY_MINUTES + 1)
-        assert periodic_backup(project) is None  # due, but nothing changed
+        running.tick()
+        running.wait()
+        assert len(backups(coded)) == 2  # due, but nothing changed
+
+
+def test_a_failed_backup_while_in_use_is_reported(coded: Path) -> None:
+    with Project.open(coded, backup=False) as project:
+        backup_folder(coded).write_text("a file where the folder should be", encoding="utf-8")
+        running = BackgroundBackups(project)
+        running.tick()
+        running.wait()
+        assert running.problem is not None and "no backup could be made" in running.problem
 
 
 def test_a_failed_backup_does_not_stop_the_project_from_opening(coded: Path) -> None:

@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -112,12 +113,42 @@ def backup_due(project_path: Path, now: datetime | None = None) -> bool:
     return not existing or now - existing[0].taken_at >= timedelta(minutes=EVERY_MINUTES)
 
 
-def periodic_backup(project: Project) -> Backup | None:
-    """The call a window's timer makes (every minute or so): a backup when the newest one is
-    EVERY_MINUTES old and the project changed since. Raises BackupError when one cannot be made."""
-    if project.read_only or not backup_due(project.path):
-        return None
-    return make_backup(project.db.conn, project.path)
+class BackgroundBackups:
+    """Backups of an open project while it is in use: call :meth:`tick` from a timer (every minute
+    or so); when the newest backup is EVERY_MINUTES old and the project changed since, a copy is made
+    in a thread with its own connection, so a window never freezes on a large file (a 760 MB project
+    takes 3 s, docs/reliability.md). ``problem`` says why the last copy failed (None: it did not)."""
+
+    def __init__(self, project: Project):
+        self.path = project.path
+        self.enabled = project.read_only is None  # a read-only project cannot change
+        self.problem: str | None = None
+        self.made: Backup | None = None
+        self._thread: threading.Thread | None = None
+
+    def tick(self) -> None:
+        if not self.enabled or (self._thread is not None and self._thread.is_alive()) or not backup_due(self.path):
+            return
+        # A daemon: a window closing mid-copy leaves a .partial that rotation removes later.
+        self._thread = threading.Thread(target=self._copy, name="annotator-backup", daemon=True)
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _copy(self) -> None:
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=5.0)
+            try:
+                self.made = make_backup(conn, self.path) or self.made
+                self.problem = None
+            finally:
+                conn.close()
+        except BackupError as exc:
+            self.problem = str(exc)
+        except sqlite3.Error as exc:
+            self.problem = f"{self.path}: no backup could be made: {exc}. The project itself is unharmed."
 
 
 def _copy(conn: sqlite3.Connection, target_path: Path) -> None:

@@ -19,7 +19,7 @@ from annotator.gazetteer import Gazetteer
 from annotator.model import Annotation
 from annotator.session import CodingSession
 from annotator.store import DatabaseWriteError, NotReadyError, Project, ProjectError
-from annotator.store.backup import periodic_backup
+from annotator.store.backup import BackgroundBackups
 from annotator.suggest import Suggester, Suggestion, propose_attrs, untaken
 from annotator.ui.annotations_table import AnnotationsTable
 from annotator.ui.article_view import ArticleView
@@ -116,7 +116,8 @@ class MainWindow(QMainWindow):
         self._watch.setInterval(WATCH_MS)
         self._watch.timeout.connect(self.refresh_from_project)
         self._watch.start()
-        self._backup = QTimer(self)  # backups while in use (annotator.store.backup)
+        self.backups = BackgroundBackups(project)
+        self._backup = QTimer(self)
         self._backup.setInterval(BACKUP_CHECK_MS)
         self._backup.timeout.connect(self.backup)
         self._backup.start()
@@ -613,11 +614,10 @@ class MainWindow(QMainWindow):
         return True
 
     def backup(self) -> None:
-        """Back the project up when one is due; a failure is shown, never raised (the edits are safe)."""
-        try:
-            periodic_backup(self.project)
-        except ProjectError as exc:
-            self.statusBar().showMessage(str(exc), 15000)
+        """Start a backup when one is due (in a thread); a failed one is shown, never raised."""
+        self.backups.tick()
+        if self.backups.problem:
+            self.statusBar().showMessage(self.backups.problem, 15000)
 
     # -- state across runs ---------------------------------------------------------------------------
 

@@ -256,12 +256,15 @@ def test_the_window_backs_up_while_in_use(qtbot, tmp_path: Path, settings: QSett
     older = first.taken_at - timedelta(minutes=EVERY_MINUTES + 1)
     first.path.rename(first.path.with_name(f"{older:%Y%m%dT%H%M%S.%f}Z-seq{first.seq}.annotator.db"))
     window._backup.timeout.emit()
+    window.backups.wait()
     newest = backups(path)[0]
     assert newest.seq > first.seq and len(backups(path)) == 2
     shutil.rmtree(backup_folder(path))  # a folder that cannot be made: a message, no exception
     backup_folder(path).write_text("not a folder", encoding="utf-8")
     project.add_coder("later")
     window._backup.timeout.emit()
+    window.backups.wait()
+    window._backup.timeout.emit()  # the next tick shows what the copy met
     assert "no backup could be made" in window.statusBar().currentMessage()
     window.close()
     project.close()
