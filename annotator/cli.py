@@ -170,7 +170,8 @@ def import_(paths: tuple[Path, ...], project: Path | None, encoding: str | None,
     """Import articles from .txt, .jsonl, .json and .csv files or folders.
 
     Each bad item is reported with its file and line; the rest is imported. Importing the same
-    files again adds nothing. Exits with status 1 when anything was rejected.
+    files again adds nothing. Exits with status 1 when anything was rejected. The project must
+    exist: create it with `annotator init` (a mistyped --project must not become a new project).
     """
     from annotator.importer import import_paths
 
