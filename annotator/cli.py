@@ -319,7 +319,7 @@ def check(project: Path | None) -> None:
         problems = proj.check()
         for problem in problems:
             click.echo(problem, err=True)
-        count = proj.db.execute("SELECT count(*) FROM annotations").fetchone()[0]
+        count = proj.count_annotations()
         click.echo(f"{proj.path}: {count} annotations checked, {len(problems)} problems")
     sys.exit(1 if problems else 0)
 

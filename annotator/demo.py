@@ -92,7 +92,7 @@ def add_demo_coding(project: Project, path: str | Path | None = None) -> None:
     # removes a coder whose id the project has already looked up.
     for coder in DEMO_CODERS:
         project.add_coder(coder)
-    with project.db.atomic():
+    with project.transaction():
         for coder in DEMO_CODERS:
             project.assign([c.document_id for c in plan if c.coder == coder], coder)
         for coding in plan:

@@ -96,14 +96,8 @@ class ProjectSource:
         """Each record's spans as (layer, id, start, end), in export order, read without their
         fields: a cheap first look for a format that needs one (conll counts its columns)."""
         for document_id, source, _, gold in self._records():
-            if gold:
-                rows = self.project.db.execute('SELECT layer, id, start, "end" FROM gold_annotations '
-                                               "WHERE document_id = ? AND decision != 'rejected'", [document_id])
-            else:
-                rows = self.project.db.execute('SELECT a.layer, a.id, a.start, a."end" FROM annotations a '
-                                               "JOIN coders k ON k.id = a.coder_id WHERE a.document_id = ? "
-                                               "AND k.name = ?", [document_id, source])
-            yield [tuple(row) for row in rows]
+            yield (self.project.gold_extents(document_id) if gold
+                   else self.project.annotation_extents(document_id, source))
 
     def _coder(self, document: Any, coder: str, status: str) -> ExportDocument:
         spans = [ExportSpan(a.id, a.layer, a.start, a.end, a.quote, a.attrs, coder=coder)

@@ -57,9 +57,9 @@ def _document(project: Project, item: Incoming, report: ImportReport) -> str | N
                                                 "so its offsets would point elsewhere; nothing of it was imported")
             return None
         return d.id
-    same = project.db.execute("SELECT id FROM documents WHERE sha256 = ?", [d.sha256]).fetchone()
-    if same:
-        return same[0]
+    same = project.document_with_hash(d.sha256)
+    if same is not None:
+        return same
     if not d.text.strip():
         report.reject(item.path, item.line, f"document {d.id}: the text is empty")
         return None
@@ -111,7 +111,7 @@ def link_problem(codebook: Codebook, link: ExportLink, spans: dict[str, ExportSp
 def _apply_coder(project: Project, item: Incoming, document_id: str, coder: str, report: ImportReport) -> None:
     record = item.record
     text = project.document(document_id).text
-    with project.db.atomic():
+    with project.transaction():
         try:
             project.add_coder(coder)
             project.assign([document_id], coder)
@@ -246,7 +246,7 @@ def _apply_gold(project: Project, item: Incoming, document_id: str, report: Impo
     provenances = [g.provenance for g in new_spans] + [l.provenance for l in new_links]
     provenances += [label.provenance for label in new_labels]
     try:
-        with project.db.atomic():
+        with project.transaction():
             known = set(project.coders())
             for name in sorted({p.adjudicator for p in provenances if p.adjudicator} - known):
                 project.add_coder(name, "adjudicator")

@@ -1,4 +1,4 @@
-"""The project store: one SQLite file, driven through sqlite-utils.
+"""The project store: one SQLite file driven through sqlite-utils, or a PostgreSQL server project.
 
 Usable from a notebook::
 
@@ -14,6 +14,10 @@ same transaction, so the log and the data never disagree. A write takes SQLite's
 write to one file: they wait their turn instead of failing, and a call never reports a change that
 did not happen. A coder may only change that coder's own rows. Spans are validated in code points
 against the stored text.
+
+``Project.open("postgresql://host/study")`` opens the same project on a server: the SQL here is
+written once for both engines, and what differs sits behind :mod:`annotator.store.engine`
+(:mod:`annotator.store.postgres` for the server, where writers take turns as on SQLite).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from annotator import __version__
 from annotator.codebook import Codebook, CodebookError
 from annotator.model import Annotation, Assignment, Change, Document, Link, text_sha256
 from annotator.schema import migrations
+from annotator.store.engine import CONFLICT, DENIED, RETRY, Engine, SQLiteEngine
 from annotator.store.gold import GoldEdit, GoldStore
 from annotator.store.team import TeamStore
 
@@ -111,13 +116,15 @@ _ANNOTATION_ACTIONS = ("create_annotation", "update_annotation", "delete_annotat
 
 
 class Project(GoldStore, TeamStore):
-    """An open project file. Use :meth:`open`; close it (or use ``with``) when done.
+    """An open project. Use :meth:`open`; close it (or use ``with``) when done.
 
     The gold standard's tables are read and written through :class:`GoldStore`'s methods.
+    ``path`` is the project file, or for a server project its location
+    (:class:`annotator.store.postgres.ServerLocation`: ``str()`` and ``name`` as for a path).
     """
 
-    def __init__(self, db: Database, path: Path, codebook: Codebook):
-        self.db = db
+    def __init__(self, db: Database | Engine, path: Any, codebook: Codebook):
+        self.db: Any = db if isinstance(db, Engine) else SQLiteEngine(db, path)
         self.path = path
         self.codebook = codebook
         self._coder_ids: dict[str, int] = {}
@@ -142,7 +149,14 @@ class Project(GoldStore, TeamStore):
         written (its permissions, a read-only folder or disk) opens read-only: ``read_only`` says
         why, and every write fails with that reason. ``backup``: copy the project into its backup
         folder (:mod:`annotator.store.backup`) if it changed since the newest backup there.
+
+        ``path`` may name a PostgreSQL project instead (a ``postgresql://`` URL or a libpq keyword
+        string such as ``service=study``): see :meth:`_open_server`.
         """
+        from annotator.store.postgres import server_location
+
+        if (location := server_location(path)) is not None:
+            return cls._open_server(location, codebook, create)
         path = Path(path)
         if path.is_dir():
             raise ProjectError(f"{path}: is a folder, not a project file")
@@ -203,6 +217,19 @@ class Project(GoldStore, TeamStore):
         if upgrade and backup:
             make_backup(db.conn, path)  # the state before the upgrade, in case the upgrade goes wrong
         migrations.apply(db)
+        project = cls._with_codebook(SQLiteEngine(db, path), path, book, read_only, upgraded=bool(pending))
+        if backup and not read_only:
+            try:
+                make_backup(db.conn, path)
+            except BackupError as exc:  # no backup costs safety, not the session: say so, carry on
+                project.backup_problem = str(exc)
+        return project
+
+    @classmethod
+    def _with_codebook(cls, db: Engine, path: Any, book: Codebook | None, read_only: str | None, *,
+                       upgraded: bool) -> "Project":
+        """The project on a database whose schema is current: its stored codebook, or ``book``
+        stored as the new one (the old text stays)."""
         stored = db.execute("SELECT value FROM project WHERE key = 'codebook_sha256'").fetchone()
         if book is None:
             row = db.execute("SELECT yaml FROM codebooks WHERE sha256 = ?", [stored[0]]).fetchone()
@@ -216,19 +243,55 @@ class Project(GoldStore, TeamStore):
             if read_only:
                 raise ProjectError(f"{path}: cannot switch the codebook: {read_only}")
             project._store_codebook(book)
-        if pending:
+        if upgraded:
             project.set_setting("annotator_version", __version__)  # names the writer to older versions
-        if backup and not read_only:
-            try:
-                make_backup(db.conn, path)
-            except BackupError as exc:  # no backup costs safety, not the session: say so, carry on
-                project.backup_problem = str(exc)
         return project
 
+    @classmethod
+    def _open_server(cls, location: Any, codebook: Codebook | str | Path | None, create: bool) -> "Project":
+        """Open a project on a PostgreSQL server: check the database, bring its schema up to date
+        (in one transaction), store the codebook. An empty database becomes a project only with
+        ``create`` (``annotator server init`` does that and sets up the coders' rights). Backups
+        of a server project are the server's (pg_dump, docs/team-server.md)."""
+        from annotator.store import pg_schema
+        from annotator.store.postgres import PostgresEngine
+
+        try:
+            db = PostgresEngine(location)
+        except ProjectError as exc:
+            raise ProjectError(str(exc)) from None  # not a write: nothing to retry
+        try:
+            encoding = db.execute("SHOW server_encoding").fetchone()[0]
+            if encoding != "UTF8":
+                raise ProjectError(f"{location}: the database's encoding is {encoding}, but a project needs UTF8 "
+                                   "(offsets count characters of the text); create it with `createdb -E UTF8`")
+            if (problem := pg_schema.schema_problem(db)) is not None:
+                raise ProjectError(f"{location}: {problem}")
+            new = not pg_schema.applied_migrations(db)
+            if new and not create:
+                raise ProjectError(f"{location}: this database holds no annotator project yet; create one with "
+                                   f"`annotator server init {location}`")
+            book = _load_codebook(codebook) if codebook is not None or new else None
+            pending = pg_schema.pending_migrations(db)
+            if pending:
+                db.begin_write()
+                try:
+                    pg_schema.apply_migrations(db)  # again under the lock: another process may have been first
+                    db.commit()
+                except BaseException:
+                    db.rollback()
+                    raise
+            return cls._with_codebook(db, location, book, None, upgraded=bool(pending) and not new)
+        except BaseException as exc:
+            db.close()
+            if db.error_kind(exc) is not None:
+                raise ProjectError(db.problem(exc)) from None
+            raise
+
     def _store_codebook(self, book: Codebook) -> None:
-        with self.db.atomic():
-            self.db.execute("INSERT OR IGNORE INTO codebooks (sha256, name, yaml, added_at) VALUES (?, ?, ?, ?)",
-                            [book.sha256, book.name, book.source, _now()])
+        with self._write():
+            self.db.execute("INSERT INTO codebooks (sha256, name, yaml, added_at) VALUES (?, ?, ?, ?) "
+                            "ON CONFLICT DO NOTHING", [book.sha256, book.name, book.source, _now()])
             self._set_setting("codebook_sha256", book.sha256)
             if self.setting("created_at") is None:
                 self._set_setting("created_at", _now())
@@ -247,31 +310,53 @@ class Project(GoldStore, TeamStore):
     def _write(self) -> Iterator[None]:
         """One transaction; SQLite failures become ProjectError in plain words.
 
-        BEGIN IMMEDIATE takes the write lock before the first read: another process's writer then
-        waits on the busy timeout (a deferred transaction whose read turns into a write fails at
-        once with "database is locked" when someone committed in between), and the checks made
-        inside see the rows as they are when written. Inside an open transaction (a batch) the
-        call is a savepoint of it. A constraint failure means the rows changed: ConflictError.
+        The transaction takes the engine's write lock before its first read (SQLite's BEGIN
+        IMMEDIATE, an advisory lock on PostgreSQL): another process's writer then waits its turn
+        (a deferred transaction whose read turns into a write fails at once with "database is
+        locked" when someone committed in between), and the checks made inside see the rows as
+        they are when written. Inside an open transaction (a batch) the call is a savepoint of it.
+        A constraint failure means the rows changed: ConflictError; the server refusing the
+        login the change: NotOwnerError; anything else (locked, disk, network): DatabaseWriteError.
+
+        A commit whose answer was lost with the connection may still have happened: the change it
+        logged is looked up, and if it is stored the write counts as done.
         """
-        conn = self.db.conn
+        db = self.db
         try:
-            if conn.in_transaction:
-                with self.db.atomic():
+            if db.in_transaction:
+                with db.savepoint():
                     yield
                 return
-            conn.execute("BEGIN IMMEDIATE")
+            logged = self.last_change
+            db.begin_write()
             try:
                 yield
-                conn.execute("COMMIT")
             except BaseException:
-                if conn.in_transaction:
-                    conn.rollback()
+                db.rollback()
                 raise
-        except sqlite3.IntegrityError as exc:
-            raise ConflictError(f"{self.path}: the edit no longer fits the stored rows (SQLite says: {exc}); "
-                                "nothing was written") from None
-        except sqlite3.DatabaseError as exc:
-            raise DatabaseWriteError(_database_problem(self.path, exc)) from None
+            try:
+                db.commit()
+            except BaseException:
+                db.rollback()
+                if self.last_change == logged or not self._stored_change(self.last_change):
+                    raise
+        except Exception as exc:
+            kind = db.error_kind(exc)
+            if kind == CONFLICT:
+                raise ConflictError(f"{self.path}: the edit no longer fits the stored rows ({db.label} says: {exc}); "
+                                    "nothing was written") from None
+            if kind == DENIED:
+                raise NotOwnerError(db.problem(exc)) from None
+            if kind == RETRY:
+                raise DatabaseWriteError(db.problem(exc)) from None
+            raise
+
+    def _stored_change(self, seq: int | None) -> bool:
+        """Whether the change ``seq`` is in the log (False when that cannot be read now)."""
+        try:
+            return self.db.execute("SELECT 1 FROM changes WHERE seq = ?", [seq]).fetchone() is not None
+        except Exception:
+            return False
 
     def transaction(self) -> AbstractContextManager[None]:
         """Several writing calls as one transaction (one user action made of several calls, such
@@ -282,27 +367,31 @@ class Project(GoldStore, TeamStore):
     def reading(self) -> Iterator[None]:
         """Several reads from one snapshot of the file, so that a commit by another process cannot
         fall between them (a session reads a document's rows and their revisions together)."""
-        conn = self.db.conn
-        if conn.in_transaction:
+        db = self.db
+        if db.in_transaction:
             yield
             return
         try:
-            conn.execute("BEGIN")
+            db.begin_read()
             try:
                 yield
             finally:
-                if conn.in_transaction:
-                    conn.rollback()  # nothing was written: ending the read is all
-        except sqlite3.DatabaseError as exc:
-            raise ProjectError(_database_problem(self.path, exc)) from None
+                db.rollback()  # nothing was written: ending the read is all
+        except Exception as exc:
+            if db.error_kind(exc) is None:
+                raise
+            raise ProjectError(db.problem(exc)) from None
 
     def data_version(self) -> int:
-        """A number that changes when another connection commits to the file (SQLite's
-        data_version), so a window can notice imports and assignments made elsewhere."""
+        """A number that changes when another connection commits to the project (SQLite's
+        data_version; on a server, the change notifications of other connections), so a window
+        can notice imports and assignments made elsewhere."""
         try:
-            return self.db.execute("PRAGMA data_version").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            raise ProjectError(_database_problem(self.path, exc)) from None
+            return self.db.data_version()
+        except Exception as exc:
+            if self.db.error_kind(exc) is None:
+                raise
+            raise ProjectError(self.db.problem(exc)) from None
 
     # -- settings --------------------------------------------------------------------------------
 
@@ -326,10 +415,10 @@ class Project(GoldStore, TeamStore):
     last_change: int | None = None
 
     def _log(self, coder_id: int | None, document_id: str | None, action: str, payload: dict) -> int:
-        cur = self.db.execute("INSERT INTO changes (at, coder_id, document_id, action, payload) VALUES (?, ?, ?, ?, ?)",
-                              [_now(), coder_id, document_id, action, _json(payload)])
-        self.last_change = cur.lastrowid
-        return cur.lastrowid
+        seq = self.db.insert("INSERT INTO changes (at, coder_id, document_id, action, payload) VALUES (?, ?, ?, ?, ?)",
+                             [_now(), coder_id, document_id, action, _json(payload)], "seq")
+        self.last_change = seq
+        return seq
 
     def changes(self, *, document_id: str | None = None, coder: str | None = None,
                 since: int = 0, actions: Iterable[str] | None = None, after: str | None = None) -> list[Change]:
@@ -380,7 +469,7 @@ class Project(GoldStore, TeamStore):
             now = _now()
             fresh = [(d.id, d.title, d.text, d.outlet, d.url, d.published, h, _json(d.meta), d.origin, now)
                      for d, h in rows if d.id not in existing_ids and h not in existing_hashes]
-            self.db.conn.executemany(
+            self.db.executemany(
                 "INSERT INTO documents (id, title, text, outlet, url, published, sha256, meta, origin, imported_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", fresh)
             if fresh:
@@ -415,6 +504,19 @@ class Project(GoldStore, TeamStore):
     def count_documents(self) -> int:
         return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
 
+    def count_annotations(self) -> int:
+        """Every coder's annotations (gold not counted)."""
+        return self.db.execute("SELECT count(*) FROM annotations").fetchone()[0]
+
+    def document_with_hash(self, sha256: str) -> str | None:
+        """The id of the document whose text has this SHA-256, if the project holds one."""
+        row = self.db.execute("SELECT id FROM documents WHERE sha256 = ?", [sha256]).fetchone()
+        return row[0] if row else None
+
+    def document_outlets(self) -> dict[str, str]:
+        """Document id -> outlet ('' when unknown)."""
+        return dict(self.db.execute("SELECT id, coalesce(outlet, '') FROM documents").fetchall())
+
     # -- coders and assignments --------------------------------------------------------------------
 
     def add_coder(self, name: str, role: str = "coder") -> None:
@@ -425,10 +527,10 @@ class Project(GoldStore, TeamStore):
         if role not in ("coder", "adjudicator"):
             raise InvalidValueError(f"role {role!r} is not 'coder' or 'adjudicator'")
         with self._write():
-            cur = self.db.execute("INSERT OR IGNORE INTO coders (name, role, created_at) VALUES (?, ?, ?)",
-                                  [name, role, _now()])
-            if cur.rowcount:
-                self._log(cur.lastrowid, None, "add_coder", {"name": name, "role": role})
+            coder_id = self.db.insert("INSERT INTO coders (name, role, created_at) VALUES (?, ?, ?) "
+                                      "ON CONFLICT DO NOTHING", [name, role, _now()], "id")
+            if coder_id is not None:
+                self._log(coder_id, None, "add_coder", {"name": name, "role": role})
 
     def coders(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT name FROM coders ORDER BY id")]
@@ -453,8 +555,8 @@ class Project(GoldStore, TeamStore):
         if missing:
             raise NotFoundError(f"no such documents: {', '.join(sorted(missing)[:5])}")
         with self._write():
-            cur = self.db.conn.executemany(
-                "INSERT OR IGNORE INTO assignments (document_id, coder_id) VALUES (?, ?)",
+            cur = self.db.executemany(
+                "INSERT INTO assignments (document_id, coder_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 [(d, coder_id) for d in ids])
             added = cur.rowcount
             if added:
@@ -637,15 +739,17 @@ class Project(GoldStore, TeamStore):
         an edit made on a stale view never overwrites (or deletes) what another window wrote since,
         even when that window deleted the row and restored it."""
         return dict(self.db.execute(
-            "SELECT json_extract(payload, '$.id'), max(seq) FROM changes WHERE document_id = ? AND coder_id = ? "
-            f"AND action IN {_ANNOTATION_ACTIONS} GROUP BY 1", [document_id, self._coder_id(coder)]).fetchall())
+            f"SELECT {self.db.json_field('payload', 'id')}, max(seq) FROM changes WHERE document_id = ? "
+            f"AND coder_id = ? AND action IN {_ANNOTATION_ACTIONS} GROUP BY 1",
+            [document_id, self._coder_id(coder)]).fetchall())
 
     def _revision(self, coder_id: int, document_id: str, annotation_id: str) -> int:
         # Walks the (document, coder) index from the newest change back: a row being edited is
         # found among the last few.
         row = self.db.execute(
             "SELECT seq FROM changes WHERE document_id = ? AND coder_id = ? "
-            f"AND action IN {_ANNOTATION_ACTIONS} AND json_extract(payload, '$.id') = ? ORDER BY seq DESC LIMIT 1",
+            f"AND action IN {_ANNOTATION_ACTIONS} AND {self.db.json_field('payload', 'id')} = ? "
+            "ORDER BY seq DESC LIMIT 1",
             [document_id, coder_id, annotation_id]).fetchone()
         return row[0] if row else 0
 
@@ -658,7 +762,7 @@ class Project(GoldStore, TeamStore):
     def annotations(self, document_id: str | None = None, coder: str | None = None,
                     layer: str | None = None) -> list[Annotation]:
         """Annotations in text order, optionally of one document, coder and/or layer."""
-        where, args = ["1"], []
+        where, args = ["1 = 1"], []
         if document_id is not None:
             where.append("a.document_id = ?")
             args.append(document_id)
@@ -669,6 +773,12 @@ class Project(GoldStore, TeamStore):
             where.append("a.layer = ?")
             args.append(layer)
         return self._annotations(" AND ".join(where), args)
+
+    def annotation_extents(self, document_id: str, coder: str) -> list[tuple[str, str, int, int]]:
+        """(layer, id, start, end) of a coder's spans in a document, without their fields: a cheap first look."""
+        return [tuple(r) for r in self.db.execute(
+            'SELECT layer, id, start, "end" FROM annotations WHERE document_id = ? AND coder_id = ?',
+            [document_id, self._coder_id(coder)])]
 
     def _annotations(self, where: str, args: list[Any]) -> list[Annotation]:
         rows = self.db.execute(
@@ -851,9 +961,10 @@ class Project(GoldStore, TeamStore):
 
     def check(self) -> list[str]:
         """Integrity problems: quotes (coders' and gold) that differ from the text, texts that differ
-        from their SHA-256, SQLite's full integrity check and foreign keys.
+        from their SHA-256, and the engine's own checks (SQLite's full integrity check and foreign
+        keys; a server enforces its constraints on every write).
 
-        SQLite's substr counts characters (code points), like the stored offsets.
+        substr counts characters (code points) on both engines, like the stored offsets.
         """
         problems = [f"{row[0]}: {what} quote differs from the text at {row[1]}..{row[2]} in {row[3]}"
                     for table, what in (("annotations", "annotation"), ("gold_annotations", "gold annotation"))
@@ -866,9 +977,7 @@ class Project(GoldStore, TeamStore):
                      "after import, so its spans may point at the wrong words)"
                      for doc, text, digest in self.db.execute("SELECT id, text, sha256 FROM documents")
                      if text_sha256(text) != digest]
-        problems += [f"sqlite: {r[0]}" for r in self.db.execute("PRAGMA integrity_check") if r[0] != "ok"]
-        problems += [f"foreign key: {r}" for r in self.db.execute("PRAGMA foreign_key_check")]
-        return problems
+        return problems + self.db.integrity_problems()
 
 
 def check_span(text: str, start: int, end: int) -> str:
@@ -885,7 +994,7 @@ def _short(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _one_row(cur: sqlite3.Cursor, ann: Annotation) -> None:
+def _one_row(cur: Any, ann: Annotation) -> None:
     """A write that reports success must have changed its row."""
     if cur.rowcount != 1:
         raise ConflictError(f"{ann.layer} «{_short(ann.quote)}» is no longer stored as read; nothing was changed")

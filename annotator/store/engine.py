@@ -36,6 +36,7 @@ class Engine:
     """A connection to a project database and the dialect of its engine (see the module docstring)."""
 
     name: str  # "sqlite" or "postgresql"
+    label: str  # the engine's name in messages
 
     # -- statements ----------------------------------------------------------------------------
 
@@ -95,6 +96,10 @@ class Engine:
         """A number that changes when another connection commits to the project."""
         raise NotImplementedError
 
+    def integrity_problems(self) -> list[str]:
+        """What the engine's own checks find wrong with the database (empty: nothing)."""
+        raise NotImplementedError
+
     # -- dialect -------------------------------------------------------------------------------
 
     def text_agg(self, expr: str, separator: str = ",") -> str:
@@ -125,6 +130,7 @@ class SQLiteEngine(Engine):
     """A project file, through sqlite-utils (whose migrations keep the file's schema)."""
 
     name = "sqlite"
+    label = "SQLite"
 
     def __init__(self, database: Database, path: Any):
         self.database = database
@@ -165,6 +171,10 @@ class SQLiteEngine(Engine):
 
     def data_version(self) -> int:
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def integrity_problems(self) -> list[str]:
+        problems = [f"sqlite: {r[0]}" for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        return problems + [f"foreign key: {r}" for r in self.conn.execute("PRAGMA foreign_key_check")]
 
     def text_agg(self, expr: str, separator: str = ",") -> str:
         return f"group_concat({expr}, char({ord(separator)}))"

@@ -147,7 +147,7 @@ class GoldStore:
 
         Rejected candidates (decision ``rejected``: "this span is not gold") only on request.
         """
-        where, args = ["1"], []
+        where, args = ["1 = 1"], []
         if document_id is not None:
             where.append("g.document_id = ?")
             args.append(document_id)
@@ -170,6 +170,12 @@ class GoldStore:
         return [GoldAnnotation(i, d, layer, s, e, q, json.loads(attrs), Provenance(decision, coders[sources], who, at),
                                tuple(json.loads(covers)))
                 for i, d, layer, s, e, q, attrs, decision, sources, who, at, covers in rows]
+
+    def gold_extents(self, document_id: str) -> list[tuple[str, str, int, int]]:
+        """(layer, id, start, end) of a document's gold spans (rejected ones left out), without their fields."""
+        return [tuple(r) for r in self.db.execute(
+            'SELECT layer, id, start, "end" FROM gold_annotations WHERE document_id = ? AND decision != \'rejected\'',
+            [document_id])]
 
     def gold_links(self, document_id: str, *, include_rejected: bool = False) -> list[GoldLink]:
         """Links between gold spans of a document (rejected candidate links only on request)."""
@@ -222,8 +228,8 @@ class GoldStore:
         """The coders' finished work (assignment *done*, role *coder*) on the given documents
         (default: every document).
 
-        Spans, links and fields are read as columns, each one string built by SQLite
-        (``group_concat``) and split or parsed by numpy: a million rows cost a second instead of
+        Spans, links and fields are read as columns, each one string built by the database
+        (``group_concat``, ``string_agg``) and split or parsed by numpy: a million rows cost a second instead of
         three as row tuples.  The separator, U+001E, cannot occur in stored JSON, layer, field
         or link ids.
         """
@@ -238,13 +244,14 @@ class GoldStore:
                       for part in (ids[i:i + 500] for i in range(0, len(ids), 500))]
         done = ("JOIN assignments s ON s.document_id = {t}.document_id AND s.coder_id = {t}.coder_id "
                 "AND s.status = 'done' JOIN coders k ON k.id = {t}.coder_id AND k.role = 'coder' "
-                "JOIN documents d ON d.id = {t}.document_id WHERE 1 ")
+                "JOIN documents d ON d.id = {t}.document_id WHERE 1 = 1 ")
+        ints, texts = self.db.text_agg, (lambda expr: self.db.text_agg(expr, "\x1e"))
         documents: dict[int, str] = {}
         coders: dict[str, list[str]] = {}
         parts: dict[str, list[tuple]] = {"spans": [], "links": [], "labels": []}
         for where, args in chunks:
             doc_filter = where.replace("{t}.document_id", "d.id")
-            for rowid, doc_id in self.db.execute(f"SELECT rowid, id FROM documents d WHERE 1 {doc_filter} "
+            for rowid, doc_id in self.db.execute(f"SELECT rowid, id FROM documents d WHERE 1 = 1 {doc_filter} "
                                                  "ORDER BY rowid", args):
                 documents[rowid] = doc_id
                 coders[doc_id] = []
@@ -253,18 +260,16 @@ class GoldStore:
                     f"AND k.role = 'coder' WHERE s.status = 'done' {where.format(t='s')} ORDER BY k.id", args):
                 coders[doc_id].append(name)
             parts["spans"].append(self.db.execute(
-                "SELECT group_concat(a.rowid), group_concat(d.rowid), group_concat(a.coder_id), "
-                'group_concat(a.layer, char(30)), group_concat(a.start), group_concat(a."end"), '
-                f"group_concat(a.attrs, char(30)) FROM annotations a {done.format(t='a')} {where.format(t='a')}",
-                args).fetchone())
+                f"SELECT {ints('a.rowid')}, {ints('d.rowid')}, {ints('a.coder_id')}, {texts('a.layer')}, "
+                f"""{ints('a.start')}, {ints('a."end"')}, {texts('a.attrs')} FROM annotations a """
+                f"{done.format(t='a')} {where.format(t='a')}", args).fetchone())
             parts["links"].append(self.db.execute(
-                "SELECT group_concat(f.rowid), group_concat(t.rowid), group_concat(l.kind, char(30)), "
-                "group_concat(l.coder_id) FROM links l JOIN annotations f ON f.id = l.from_id "
-                f"JOIN annotations t ON t.id = l.to_id {done.format(t='l')} {where.format(t='l')}", args).fetchone())
+                f"SELECT {ints('f.rowid')}, {ints('t.rowid')}, {texts('l.kind')}, {ints('l.coder_id')} FROM links l "
+                "JOIN annotations f ON f.id = l.from_id JOIN annotations t ON t.id = l.to_id "
+                f"{done.format(t='l')} {where.format(t='l')}", args).fetchone())
             parts["labels"].append(self.db.execute(
-                "SELECT group_concat(d.rowid), group_concat(b.coder_id), group_concat(b.field, char(30)), "
-                f"group_concat(b.value, char(30)) FROM document_labels b {done.format(t='b')} {where.format(t='b')}",
-                args).fetchone())
+                f"SELECT {ints('d.rowid')}, {ints('b.coder_id')}, {texts('b.field')}, {texts('b.value')} "
+                f"FROM document_labels b {done.format(t='b')} {where.format(t='b')}", args).fetchone())
         return FinishedCoding(documents, dict(self.db.execute("SELECT id, name FROM coders").fetchall()),
                               {d: tuple(c) for d, c in coders.items()},
                               SpanColumns(*_join_columns(parts["spans"], "iiisiis")),
@@ -495,7 +500,7 @@ class _Parsed(dict):
 
 
 def _join_columns(parts: list[tuple], kinds: str) -> list[Any]:
-    """Columns from ``group_concat`` results (one tuple per chunk): ``kinds`` has a letter per
+    """Columns from text-aggregate results (one tuple per chunk): ``kinds`` has a letter per
     column, ``i`` for an int64 array, ``s`` for a list of strings."""
     columns: list[Any] = []
     for i, kind in enumerate(kinds):

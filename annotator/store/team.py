@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -80,11 +79,12 @@ def assignment_key(document_id: str, coder: str) -> str:
     return canonical([document_id, coder])
 
 
-def coder_versions(conn: sqlite3.Connection, coder_id: int, coder: str, document_ids: set[str], *,
+def coder_versions(conn: Any, coder_id: int, coder: str, document_ids: set[str], *,
                    origin: str | None = None) -> dict[tuple[str, str], RowVersion]:
     """Every row of one coder on some documents, as versions, with a deletion version for each
     annotation or field that the file's change log shows deleted (and that is not there now).
 
+    ``conn``: a copy's SQLite connection, or a project's engine (:meth:`TeamStore.coder_versions`).
     ``origin``: the origin of changes made in this file (a copy's pack id; None in the project).
     """
     out: dict[tuple[str, str], RowVersion] = {}
@@ -199,6 +199,10 @@ class TeamStore:
             self.set_setting("project_id", value)
         return value
 
+    def coder_versions(self, coder_id: int, coder: str, document_ids: set[str]) -> dict[tuple[str, str], RowVersion]:
+        """:func:`coder_versions` of this project."""
+        return coder_versions(self.db, coder_id, coder, document_ids)
+
     # -- assignment ------------------------------------------------------------------------------
 
     def assignment_rows(self) -> list[AssignmentRow]:
@@ -206,7 +210,7 @@ class TeamStore:
         touched = {(d, c) for d, c in self.db.execute(
             "SELECT DISTINCT document_id, coder_id FROM annotations UNION "
             "SELECT DISTINCT document_id, coder_id FROM document_labels UNION "
-            "SELECT DISTINCT j.value, c.coder_id FROM changes c, json_each(c.payload, '$.document_ids') j "
+            f"SELECT DISTINCT j.value, c.coder_id FROM changes c, {self.db.json_items('c.payload', 'document_ids', 'j')} "
             "WHERE c.action = 'pack'")}
         rows = self.db.execute(
             "SELECT a.document_id, k.id, k.name, a.status, a.seconds_spent FROM assignments a "
@@ -228,10 +232,10 @@ class TeamStore:
                     raise _store.ConflictError(f"{coder} started {doc} while the assignment was planned; "
                                                "nothing was changed, plan again")
             ids = {name: self._coder_id(name) for name in {c for _, c in added + removed}}
-            self.db.conn.executemany("INSERT OR IGNORE INTO assignments (document_id, coder_id) VALUES (?, ?)",
-                                     [(d, ids[c]) for d, c in added])
-            self.db.conn.executemany("DELETE FROM assignments WHERE document_id = ? AND coder_id = ? "
-                                     "AND status = 'todo'", [(d, ids[c]) for d, c in removed])
+            self.db.executemany("INSERT INTO assignments (document_id, coder_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                                [(d, ids[c]) for d, c in added])
+            self.db.executemany("DELETE FROM assignments WHERE document_id = ? AND coder_id = ? AND status = 'todo'",
+                                [(d, ids[c]) for d, c in removed])
             self._log(None, None, "assign_plan", {**settings, "added": [list(p) for p in added],
                                                   "removed": [list(p) for p in removed]})
 
@@ -258,8 +262,9 @@ class TeamStore:
         """The reliability sample: documents assigned to two or more coders, and how many of them
         two or more coders have marked done."""
         row = self.db.execute(
-            "SELECT count(*), coalesce(sum(finished >= 2), 0) FROM (SELECT document_id, count(*) AS n, "
-            "sum(status = 'done') AS finished FROM assignments GROUP BY document_id) WHERE n >= 2").fetchone()
+            "SELECT count(*), coalesce(sum(CASE WHEN finished >= 2 THEN 1 ELSE 0 END), 0) FROM (SELECT document_id, "
+            "count(*) AS n, sum(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS finished FROM assignments "
+            "GROUP BY document_id) AS shared WHERE n >= 2").fetchone()
         return row[0], row[1]
 
     # -- coder copies --------------------------------------------------------------------------------
@@ -292,10 +297,9 @@ class TeamStore:
         """Fill a new, empty copy: the rows of :meth:`pack_rows`, the coder, the pack's settings and
         the versions as packed (``pack_base``), in one transaction logged as ``pack_received``."""
         with self._write():
-            cur = self.db.execute("INSERT INTO coders (name, role, created_at) VALUES (?, ?, ?)",
-                                  [coder, role, _store._now()])
-            coder_id = cur.lastrowid
-            conn = self.db.conn
+            coder_id = self.db.insert("INSERT INTO coders (name, role, created_at) VALUES (?, ?, ?)",
+                                      [coder, role, _store._now()], "id")
+            conn = self.db
             conn.executemany("INSERT INTO documents (id, title, text, outlet, url, published, sha256, meta, origin, "
                              "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows["documents"])
             conn.executemany("INSERT INTO assignments (document_id, coder_id, status, seconds_spent, started_at, "
@@ -365,7 +369,7 @@ class TeamStore:
 
     def write_entries(self, kind: str, key: str, entries: dict[str, MergeEntry]) -> None:
         """Store the versions of one row (inside the merge's transaction)."""
-        self.db.conn.executemany(
+        self.db.executemany(
             "INSERT INTO merge_versions (kind, key, version, live, content, source, document_id, coder_id) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kind, key, version) DO UPDATE SET live = excluded.live, "
             "source = excluded.source",
@@ -397,9 +401,9 @@ class TeamStore:
         self.db.execute("DELETE FROM links WHERE from_id = ?", [annotation_id])
         present = {r[0] for r in self.db.execute(
             "SELECT id FROM annotations WHERE document_id = ? AND coder_id = ?", [document_id, coder_id])}
-        self.db.conn.executemany(
-            "INSERT OR IGNORE INTO links (id, document_id, coder_id, from_id, to_id, kind, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        self.db.executemany(
+            "INSERT INTO links (id, document_id, coder_id, from_id, to_id, kind, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [(l["id"], document_id, coder_id, annotation_id, l["to_id"], l["kind"], l["created_at"])
              for l in links if l["to_id"] in present])
 
@@ -419,13 +423,13 @@ class TeamStore:
             "INSERT INTO assignments (document_id, coder_id, status, seconds_spent, started_at, finished_at) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(document_id, coder_id) DO UPDATE SET status = excluded.status, "
             "started_at = excluded.started_at, finished_at = excluded.finished_at, "
-            "seconds_spent = seconds_spent + ?",
+            "seconds_spent = assignments.seconds_spent + ?",
             [content["document_id"], coder_id, content["status"], extra_seconds, content["started_at"],
              content["finished_at"], extra_seconds])
 
     def import_changes(self, pack_id: str, coder_id: int, changes: list[ImportedChange]) -> None:
         """Append a copy's changes to the log, in their order, keeping where they came from."""
-        self.db.conn.executemany(
+        self.db.executemany(
             "INSERT INTO changes (at, coder_id, document_id, action, payload, origin, origin_seq) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(c.at, coder_id, c.document_id, c.action, c.payload, pack_id, c.origin_seq) for c in changes])
@@ -434,7 +438,8 @@ class TeamStore:
                       merged_seq: int) -> None:
         self.db.execute("INSERT INTO merge_packs (pack_id, coder_id, packed_at, source_project, merged_seq) "
                         "VALUES (?, ?, ?, ?, ?) ON CONFLICT(pack_id) DO UPDATE SET "
-                        "merged_seq = max(merged_seq, excluded.merged_seq)",
+                        "merged_seq = CASE WHEN excluded.merged_seq > merge_packs.merged_seq "
+                        "THEN excluded.merged_seq ELSE merge_packs.merged_seq END",
                         [pack_id, coder_id, packed_at, source_project, merged_seq])
 
     def live_conflicts(self) -> Iterator[tuple[str, str, list[MergeEntry]]]:
@@ -464,8 +469,8 @@ class TeamStore:
     def pack_log(self) -> list[tuple[str, str, str, str]]:
         """Copies packed from this project: pack id, coder, file name, when."""
         return self.db.execute(
-            "SELECT json_extract(c.payload, '$.pack_id'), k.name, json_extract(c.payload, '$.file'), c.at "
-            "FROM changes c JOIN coders k ON k.id = c.coder_id WHERE c.action = 'pack' ORDER BY c.seq").fetchall()
+            f"SELECT {self.db.json_field('c.payload', 'pack_id')}, k.name, {self.db.json_field('c.payload', 'file')}, "
+            "c.at FROM changes c JOIN coders k ON k.id = c.coder_id WHERE c.action = 'pack' ORDER BY c.seq").fetchall()
 
     def packs_out(self) -> list[tuple[str, str, str, str]]:
         """Copies packed from this project and not merged yet: pack id, coder, file name, when."""

@@ -107,7 +107,7 @@ def plan_assignment(project: Project, coders: list[str], *, overlap: float, per_
         if missing:
             raise InvalidValueError(f"no such documents: {', '.join(missing[:5])}")
         documents = list(dict.fromkeys(document_ids))
-    outlets = dict(project.db.execute("SELECT id, coalesce(outlet, '') FROM documents").fetchall())
+    outlets = project.document_outlets()
     rng = random.Random(seed)
     sample = _draw_sample(documents, round(overlap * len(documents)), rng,
                           [outlets[d] or NO_OUTLET for d in documents] if by_outlet else None)

@@ -342,7 +342,7 @@ def _merge_copy(project: Project, copy: Copy) -> CopyReport:
         raise MergeError(f"{copy.path}: annotation {first} belongs to {foreign[first]!r} in this project, so "
                          f"{copy.coder!r}'s copy may not change it; nothing was merged")
 
-    lead = coder_versions(project.db.conn, coder_id, copy.coder, set(copy.documents))
+    lead = project.coder_versions(coder_id, copy.coder, set(copy.documents))
     present = {key for (kind, key), v in lead.items() if kind == "annotation" and not v.deleted}
     contributed = project.contributions(copy.pack_id)
     todo: dict[RowKey, tuple[RowVersion, set[str]]] = {}
