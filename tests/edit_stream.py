@@ -179,22 +179,27 @@ def fault_worker(path: str, coder: str, document_id: str, acks_path: str, seed: 
 
 
 def coder_worker(path: str, coder: str, documents: list[str], acks_path: str, seconds: float, seed: int,
-                 reopen_every: int) -> None:
+                 reopen_every: int, pause_s: float = 0.0) -> None:
     """Edit for ``seconds``, switching documents (or re-reading the open one) every ``reopen_every``
-    edits; acknowledge each saved edit; the last line sums up edits, waits and every problem met."""
+    edits, pausing up to ``pause_s`` between edits; acknowledge each saved edit; the last line sums
+    up edits, waits and every problem met."""
     project = Project.open(path)
     session = CodingSession(project, coder)
     acks, rng = Acks(acks_path), random.Random(seed)
-    counts = {"edits": 0, "acknowledged": 0, "refused": 0, "not_saved": 0, "errors": [], "max_edit_s": 0.0}
+    counts = {"edits": 0, "acknowledged": 0, "refused": 0, "not_saved": 0, "errors": [], "max_edit_s": 0.0,
+              "over_100ms": 0}
     session.open(documents[0])
     stop = time.monotonic() + seconds
     try:
         while time.monotonic() < stop:
+            time.sleep(rng.uniform(0, pause_s))
             if counts["edits"] % reopen_every == reopen_every - 1:
                 session.open(rng.choice(documents))
             began = time.monotonic()
             done = random_edit(session, rng, max_spans=8)
-            counts["max_edit_s"] = max(counts["max_edit_s"], time.monotonic() - began)
+            took = time.monotonic() - began
+            counts["max_edit_s"] = max(counts["max_edit_s"], took)
+            counts["over_100ms"] += took > 0.1
             if done is None:
                 continue
             counts["edits"] += 1

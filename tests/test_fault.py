@@ -25,6 +25,12 @@ KILLS = 200
 MAX_DELAY_S = 0.12  # after the worker's first edit: the stream runs a few to a few dozen edits
 
 
+@pytest.fixture
+def store_engine() -> str:
+    """Processes sharing one project file: SQLite's case (docs/reliability.md)."""
+    return "sqlite"
+
+
 def test_a_coder_killed_at_random_moments_loses_no_acknowledged_edit(
         project: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     context = multiprocessing.get_context("forkserver")
