@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,9 +27,61 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    """A PostgreSQL server for the session (tests/postgres.py); skips, saying why, without one."""
+    from tests.postgres import running_server, unavailable
+
+    if (why := unavailable()) is not None:
+        pytest.skip(why)
+    yield from running_server()
+
+
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The store-touching tests run on both engines, except those marked ``sqlite_only`` (they pin
+    down the project file itself: its pragmas, locks, backups, damage) and the GUI tests (the
+    window sits above the store; tests/server has the window on a server project)."""
+    chosen, dropped = [], []
+    for item in items:
+        on_server = getattr(item, "callspec", None) is not None and \
+            item.callspec.params.get("store_engine") == "postgresql"
+        skip = on_server and (item.get_closest_marker("sqlite_only") or item.nodeid.startswith("tests/ui/"))
+        (dropped if skip else chosen).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = chosen
+
+
+@pytest.fixture(params=ENGINES)
+def store_engine(request: pytest.FixtureRequest) -> str:
+    """The engine under the store: the tests that take it run on both (a conftest.py further
+    down may pin one, as tests/ui does)."""
+    if request.param == "postgresql":
+        request.getfixturevalue("postgres_server")
+    return request.param
+
+
 @pytest.fixture
-def project(tmp_path: Path) -> Project:
-    p = Project.open(tmp_path / "test.annotator.db", create=True)
+def new_location(store_engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Callable[[str], Path | str]:
+    """new_location(name) -> where a new project goes on the engine under test: a file in the
+    test's folder, or a new database (holding an empty project) dropped after the test."""
+    def make(name: str = "test") -> Path | str:
+        if store_engine == "sqlite":
+            return tmp_path / f"{name}.annotator.db"
+        server = request.getfixturevalue("postgres_server")
+        url = server.new_database()
+        request.addfinalizer(lambda: server.drop(url))
+        return url
+
+    return make
+
+
+@pytest.fixture
+def project(new_location: Callable[[str], Path | str]) -> Project:
+    p = Project.open(new_location("test"), create=True)
     p.add_documents([Document(id="doc-1", title="غارة على الحوامة", text=ARTICLE),
                      Document(id="doc-2", title="بيان", text="أعلنت قوات سوريا الديمقراطية (قسد) استئناف عملياتها.")])
     p.add_coder("mona")

@@ -26,6 +26,7 @@ from annotator.session import CodingSession
 from annotator.store import Project, UnusableProjectError
 from annotator.store.backup import backups
 
+pytestmark = pytest.mark.sqlite_only  # damaged and full files; a server's lost connection: tests/server
 COMMANDS = [["list"], ["check"], ["add-coder", "zaid"], ["export", "--coder", "demo-amal", "--format", "jsonl",
                                                          "-o", "OUT"], ["restore", "--list"]]
 

@@ -17,6 +17,7 @@ from annotator.schema import migrations
 from annotator.store import Project, ProjectError, UnusableProjectError
 from annotator.store.backup import backup_folder
 
+pytestmark = pytest.mark.sqlite_only  # project files; a server project's opening: tests/server/test_open_server.py
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

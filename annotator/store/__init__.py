@@ -281,7 +281,7 @@ class Project(GoldStore, TeamStore):
                 except BaseException:
                     db.rollback()
                     raise
-            return cls._with_codebook(db, location, book, None, upgraded=bool(pending) and not new)
+            return cls._with_codebook(db, location, book, None, upgraded=bool(pending))
         except BaseException as exc:
             db.close()
             if db.error_kind(exc) is not None:

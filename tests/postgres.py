@@ -1,0 +1,120 @@
+"""A PostgreSQL server that the tests start themselves, in a temporary folder, and stop.
+
+The Debian ``postgresql`` package's binaries are found on PATH or in /usr/lib/postgresql/*/bin.
+Without them the server tests are skipped, and the skip says why. As root (CI) the server runs as
+the ``postgres`` user, which the package creates. It listens on a Unix socket in its folder only
+(no port to clash with), without fsync: a test server need not survive a power cut.
+
+One server serves the whole session. Each test gets its own database, copied from a template that
+already holds an empty project (schema and the default codebook), so a test pays ~20 ms for it.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from itertools import count
+from pathlib import Path
+
+TEMPLATE = "annotator_template"
+
+
+def binaries() -> Path | None:
+    """The folder holding initdb and pg_ctl, or None."""
+    found = shutil.which("initdb")
+    if found and shutil.which("pg_ctl"):
+        return Path(found).resolve().parent
+    for folder in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        if Path(folder, "initdb").exists() and Path(folder, "pg_ctl").exists():
+            return Path(folder)
+    return None
+
+
+def unavailable() -> str | None:
+    """Why no test server can be started here (None: it can)."""
+    if binaries() is None:
+        return ("PostgreSQL is not installed (no initdb/pg_ctl on PATH or in /usr/lib/postgresql/*/bin), so the "
+                "PostgreSQL half of the suite is skipped; `apt-get install postgresql` runs it (.ci/run does)")
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return "running as root, and there is no `postgres` user to run the test server as"
+    return None
+
+
+class PgServer:
+    """A running server: ``url(dbname)`` connects as its superuser; ``new_project()`` makes a database."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="annotator-pg-"))
+        self.data = self.folder / "data"
+        self.bin = binaries()
+        self.port = 5432
+        self._names = count(1)
+        self._run_as: list[str] = []
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            shutil.chown(self.folder, "postgres")
+            self._run_as = ["runuser", "-u", "postgres", "--"]
+        self.folder.chmod(0o700)
+
+    def start(self) -> None:
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                  "--locale=C.UTF-8", "--no-sync")
+        options = (f"-k {self.folder} -c listen_addresses='' -p {self.port} -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "-o", options, "start")
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _run(self, tool: str, *args: str) -> None:
+        result = subprocess.run([*self._run_as, str(self.bin / tool), *args], capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"{tool} failed: {result.stdout}{result.stderr}")
+
+    def url(self, dbname: str, user: str = "postgres") -> str:
+        return f"postgresql:///{dbname}?host={self.folder}&port={self.port}&user={user}"
+
+    def admin(self):  # noqa: ANN201 - a psycopg connection
+        import psycopg
+
+        return psycopg.connect(self.url("postgres"), autocommit=True)
+
+    def make_template(self) -> None:
+        """The template every test database is copied from: an empty project, default codebook."""
+        from annotator.store import Project
+
+        with self.admin() as conn:
+            conn.execute(f"CREATE DATABASE {TEMPLATE}")
+        Project.open(self.url(TEMPLATE), create=True).close()
+
+    def new_database(self, *, empty: bool = False) -> str:
+        """A new database: an empty project (``empty``: no schema at all); returns its URL."""
+        name = f"t{next(self._names)}"
+        with self.admin() as conn:
+            conn.execute(f"CREATE DATABASE {name}" + ("" if empty else f" TEMPLATE {TEMPLATE}"))
+        return self.url(name)
+
+    def drop(self, url: str) -> None:
+        name = url.split("/", 3)[3].split("?")[0]
+        with self.admin() as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def running_server() -> Iterator[PgServer]:
+    server = PgServer()
+    server.start()
+    try:
+        server.make_template()
+        yield server
+    finally:
+        server.stop()
