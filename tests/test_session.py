@@ -80,6 +80,7 @@ def test_invalid_edits_change_nothing(session: CodingSession, project: Project) 
     assert session.annotations == [] and not session.can_undo()
 
 
+@pytest.mark.sqlite_only  # a locked file; a server's lost connection: tests/server/test_live.py
 def test_a_refused_write_is_kept_visible_and_retried(session: CodingSession, project: Project) -> None:
     blocker = sqlite3.connect(str(project.path), timeout=0)
     blocker.execute("BEGIN IMMEDIATE")  # another program holds the write lock
