@@ -29,11 +29,7 @@ SAME_CODER_SECONDS = 10.0
 # reached 2.3 s (of the 5 s timeout): docs/reliability.md.
 PAUSE_S = 0.004
 
-
-@pytest.fixture
-def store_engine() -> str:
-    """Processes sharing one project file: SQLite's case (docs/reliability.md)."""
-    return "sqlite"
+pytestmark = pytest.mark.sqlite_only  # processes sharing one project file (docs/reliability.md)
 
 
 @pytest.mark.parametrize("call", ["update", "delete"])

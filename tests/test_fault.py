@@ -24,11 +24,7 @@ from annotator.store import Project
 KILLS = 200
 MAX_DELAY_S = 0.12  # after the worker's first edit: the stream runs a few to a few dozen edits
 
-
-@pytest.fixture
-def store_engine() -> str:
-    """Processes sharing one project file: SQLite's case (docs/reliability.md)."""
-    return "sqlite"
+pytestmark = pytest.mark.sqlite_only  # processes sharing one project file (docs/reliability.md)
 
 
 def test_a_coder_killed_at_random_moments_loses_no_acknowledged_edit(

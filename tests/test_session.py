@@ -132,10 +132,6 @@ def other(project: Project) -> CodingSession:
     second.close()
 
 
-# A lock held by another program is SQLite's (one file); these tests run on that engine.
-on_sqlite = pytest.mark.parametrize("store_engine", ["sqlite"])
-
-
 def lock(project: Project) -> sqlite3.Connection:
     """Another program holds the write lock; the project's writes give up after 50 ms."""
     blocker = sqlite3.connect(str(project.path), timeout=0)
@@ -144,7 +140,7 @@ def lock(project: Project) -> sqlite3.Connection:
     return blocker
 
 
-@on_sqlite
+@pytest.mark.sqlite_only  # a lock held by another program on the file
 def test_an_edit_refused_because_another_window_deleted_the_span_blocks_nothing(
         session: CodingSession, other: CodingSession, project: Project) -> None:
     ann = other.create("actor", *span_of(ARTICLE, "قسد"))
@@ -168,7 +164,7 @@ def test_an_edit_refused_because_another_window_deleted_the_span_blocks_nothing(
     assert project.check() == []
 
 
-@on_sqlite
+@pytest.mark.sqlite_only  # a lock held by another program on the file
 def test_an_old_queued_delete_never_removes_a_span_restored_in_another_window(
         session: CodingSession, other: CodingSession, project: Project) -> None:
     ann = other.create("actor", *span_of(ARTICLE, "قسد"), {"role": "target"})
@@ -206,7 +202,7 @@ def test_a_stale_edit_is_refused_and_shown_never_written_over_the_newer_one(
     assert "changed in another window" in session.take_refused()[0].reason
 
 
-@on_sqlite
+@pytest.mark.sqlite_only  # a lock held by another program on the file
 def test_a_refused_edit_drops_the_queued_edits_built_on_it_and_keeps_the_rest(
         session: CodingSession, other: CodingSession, project: Project) -> None:
     actor = session.create("actor", *span_of(ARTICLE, "قسد"))
