@@ -18,6 +18,7 @@ Document ``g-2`` is finished by a alone (not a candidate).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +58,8 @@ def code(project: Project, coder: str, document_id: str, spans: list[tuple[str, 
 
 
 @pytest.fixture
-def gold_project(tmp_path: Path) -> Project:
-    p = Project.open(tmp_path / "gold.annotator.db", create=True)
+def gold_project(new_location: Callable[[str], Path | str]) -> Project:
+    p = Project.open(new_location("gold"), create=True)
     p.add_documents([Document(id="g-1", title="غارة", text=TEXT),
                      Document(id="g-2", title="بيان", text="أعلنت قوات سوريا الديمقراطية استئناف عملياتها.")])
     for coder in CODERS:
