@@ -24,6 +24,7 @@ from annotator.gold.command import gold_command
 from annotator.imports.command import make_command as make_import_annotations_command
 from annotator.paths import data_dir, default_project_path
 from annotator.qt_platform import library_problem
+from annotator.server.command import server as server_command
 from annotator.store import Project, ProjectError
 from annotator.team.command import merge_command, pack_command, run_assign_plan, status_command
 
@@ -406,6 +407,7 @@ cli.add_command(gold_command(open_project))
 cli.add_command(status_command(open_project))
 cli.add_command(pack_command(open_project))
 cli.add_command(merge_command(open_project))
+cli.add_command(server_command)
 
 
 def main() -> None:

@@ -100,6 +100,15 @@ class Engine:
         """What the engine's own checks find wrong with the database (empty: nothing)."""
         raise NotImplementedError
 
+    def tables(self) -> list[tuple[str, list[str], str]]:
+        """The project's tables in the order they were created (a table after those it refers to):
+        (name, columns without the engine's own, the column that orders rows as they were added)."""
+        raise NotImplementedError
+
+    def reset_counters(self) -> None:
+        """After rows were inserted with their ids: new ids continue after the largest one."""
+        raise NotImplementedError
+
     # -- dialect -------------------------------------------------------------------------------
 
     def text_agg(self, expr: str, separator: str = ",") -> str:
@@ -175,6 +184,15 @@ class SQLiteEngine(Engine):
     def integrity_problems(self) -> list[str]:
         problems = [f"sqlite: {r[0]}" for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
         return problems + [f"foreign key: {r}" for r in self.conn.execute("PRAGMA foreign_key_check")]
+
+    def tables(self) -> list[tuple[str, list[str], str]]:
+        names = [r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
+            "AND name != '_sqlite_migrations' ORDER BY rowid")]
+        return [(name, [r[1] for r in self.conn.execute(f'PRAGMA table_info("{name}")')], "rowid") for name in names]
+
+    def reset_counters(self) -> None:
+        pass  # SQLite's AUTOINCREMENT counter follows explicit ids by itself
 
     def text_agg(self, expr: str, separator: str = ",") -> str:
         return f"group_concat({expr}, char({ord(separator)}))"

@@ -31,6 +31,8 @@ from annotator.schema import migrations
 from annotator.store.postgres import CHANNEL
 
 MIGRATIONS_TABLE = "annotator_migrations"
+# Tables only a server project has: not part of the project's content (push and dumps leave them).
+SERVER_TABLES = (MIGRATIONS_TABLE, "coder_logins")
 SERVER_SET = "annotator-postgresql"
 
 _TRIGGER = re.compile(r"CREATE TRIGGER (\w+) BEFORE UPDATE OF (\w+) ON (\w+)\s+"

@@ -75,15 +75,18 @@ class ServerLocation:
 def server_location(target: object) -> ServerLocation | None:
     """The server location ``target`` names, or None when it names a file.
 
-    A URL that went through ``Path()`` lost one slash of its ``//`` (``postgresql:/host/db``);
-    it is still taken for the URL it was.
+    A URL that went through ``Path()`` (a command's ``--project``) lost one slash of its ``//``
+    (``postgresql:/host/db``), or two of ``///`` (``postgresql:/db?host=/run/pg``, no host before
+    the database); it is still taken for the URL it was.
     """
     if isinstance(target, ServerLocation):
         return target
     if isinstance(target, PurePath):
         text = str(target)
-        if re.match(r"^postgres(ql)?:/(?!/)", text):
-            text = text.replace(":/", "://", 1)
+        if match := re.match(r"^(postgres(?:ql)?):/(?!/)([^?]*)(\?.*)?$", text):
+            scheme, rest, query = match[1], match[2], match[3] or ""
+            no_host = "/" not in rest and re.search(r"[?&]host=", query)
+            text = f"{scheme}:{'///' if no_host else '//'}{rest}{query}"
     elif isinstance(target, str):
         text = target.strip()
     else:
@@ -211,6 +214,10 @@ class PostgresEngine(Engine):
         row = self.execute(f"{sql} RETURNING {key}", args).fetchone()
         return row[0] if row else None
 
+    def encrypt_password(self, password: str, login: str) -> str:
+        """The password hashed for ``login`` by libpq (SCRAM), so the clear text never reaches the server."""
+        return self._live().pgconn.encrypt_password(password.encode(), login.encode(), b"scram-sha-256").decode()
+
     # -- transactions --------------------------------------------------------------------------
 
     @property
@@ -250,6 +257,32 @@ class PostgresEngine(Engine):
 
     def integrity_problems(self) -> list[str]:
         return []  # the server checks its constraints and the text trigger on every write
+
+    def tables(self) -> list[tuple[str, list[str], str]]:
+        from annotator.store.pg_schema import SERVER_TABLES
+
+        out = []
+        for (name,) in self.execute(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind = 'r' ORDER BY c.oid").fetchall():
+            if name in SERVER_TABLES:
+                continue
+            columns = [r[0] for r in self.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = ? ORDER BY ordinal_position", [name])]
+            key = self.execute("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+                               "AND a.attnum = i.indkey[0] WHERE i.indrelid = CAST(? AS regclass) AND i.indisprimary",
+                               [name]).fetchone()
+            order = "rowid" if "rowid" in columns else key[0]
+            out.append((name, [c for c in columns if c != "rowid"], order))
+        return out
+
+    def reset_counters(self) -> None:
+        for table, column in self.execute(
+                "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND is_identity = 'YES' AND identity_generation = 'BY DEFAULT'").fetchall():
+            self.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+                         f"coalesce(max({column}), 0) + 1, false) FROM {table}")
 
     # -- dialect -------------------------------------------------------------------------------
 
