@@ -121,7 +121,8 @@ class BackgroundBackups:
 
     def __init__(self, project: Project):
         self.path = project.path
-        self.enabled = project.read_only is None  # a read-only project cannot change
+        # A read-only project cannot change; a server project's backups are the server's (pg_dump).
+        self.enabled = project.read_only is None and project.db.name == "sqlite"
         self.problem: str | None = None
         self.made: Backup | None = None
         self._thread: threading.Thread | None = None
