@@ -328,8 +328,7 @@ class PostgresEngine(Engine):
             return (f"{where}: the server refused the login ({said}); put the password in ~/.pgpass or "
                     "PGPASSWORD, never in the location")
         if self._conn is None or self._conn.broken or isinstance(exc, errors.ConnectionException):
-            return (f"{where}: no connection to the server ({said}), so the change was not saved; "
-                    "check the network or the server")
+            return f"{where}: no connection to the server ({said}); check the network or the server"
         return f"{where}: the server reported a problem: {said}"
 
 
