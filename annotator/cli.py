@@ -121,7 +121,7 @@ def gui(project: Path | None, coder: str | None, create: bool) -> None:
 
 def _coders_of(path: Path) -> list[str] | None:
     """The coders of a project file (none for a file not created yet); None when it cannot be opened."""
-    if not path.exists():
+    if not Project.exists(path):
         return []
     try:
         with Project.open(path, create=False) as proj:

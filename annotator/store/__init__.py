@@ -194,6 +194,14 @@ class Project(GoldStore, TeamStore):
                 raise ProjectError(f"{path}: cannot open the project file: {exc.strerror or exc}") from None
             raise
 
+    @staticmethod
+    def exists(path: str | Path) -> bool:
+        """Whether ``path`` names something to open: an existing file, or a server location
+        (whether the database there holds a project, opening it says)."""
+        from annotator.store.postgres import server_location
+
+        return server_location(path) is not None or Path(path).exists()
+
     @classmethod
     def _prepare(cls, db: Database, path: Path, book: Codebook | None, read_only: str | None, *,
                  backup: bool) -> "Project":

@@ -94,7 +94,7 @@ def open_project(path: Path) -> Project | None:
     create = False
     while True:
         try:
-            if not path.exists() and not create:
+            if not Project.exists(path) and not create:
                 chosen = _other_project(f"There is no project at {path}.\nلا يوجد مشروع في هذا المسار.", path,
                                         create_here=True)
             else:
