@@ -80,7 +80,7 @@ def build(path: Path, n_docs: int) -> None:
                     b = min(layers[targets], key=lambda t: abs(t.start - a.start))
                     links.append((f"{a.id}-{kind}", doc, ids[coder], a.id, b.id, kind))
     now = _now()
-    with project.db.atomic():
+    with project.transaction():
         project.db.conn.executemany(
             "INSERT INTO assignments (document_id, coder_id, status, started_at, finished_at) "
             "VALUES (?, ?, 'done', ?, ?)", [(d, ids[c], now, now) for d in lengths for c in CODERS])
@@ -121,7 +121,7 @@ def _choose_the_rest(project: Project, by_coding: dict, links: list) -> int:
                     gold_rows.append((f"gold-{a.id}", doc, a.layer, a.start, a.end, a.attrs, a.id))
                     covered.add(a.id)
     texts = {d: project.document(d).text for d in project.document_ids()}
-    with project.db.atomic():
+    with project.transaction():
         project.db.conn.executemany(
             'INSERT INTO gold_annotations (id, document_id, layer, start, "end", quote, attrs, decision, '
             "source_coders, covers, adjudicator_id, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'chosen', ?, ?, ?, ?)",

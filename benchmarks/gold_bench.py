@@ -75,7 +75,7 @@ def build_project(path: Path, n_docs: int, coders: list[str]) -> tuple[int, int,
         project.add_coder(coder)
     ids = {c: project._coder_id(c) for c in coders}
     now = _now()
-    with project.db.atomic():
+    with project.transaction():
         project.db.conn.executemany(
             "INSERT INTO assignments (document_id, coder_id, status, started_at, finished_at) "
             "VALUES (?, ?, 'done', ?, ?)", [(d, ids[c], now, now) for d in lengths for c in coders])
