@@ -63,11 +63,13 @@ class PgServer:
             self._run_as = ["runuser", "-u", "postgres", "--"]
         self.folder.chmod(0o700)
 
-    def start(self) -> None:
+    def start(self, *, durable: bool = False) -> None:
+        """``durable``: fsync and synchronous commits as a real server has them (benchmarks)."""
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
                   "--locale=C.UTF-8", "--no-sync")
-        options = (f"-k {self.folder} -c listen_addresses='' -p {self.port} -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        options = f"-k {self.folder} -c listen_addresses='' -p {self.port} -c max_connections=200"
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "-o", options, "start")
 
     def stop(self) -> None:
@@ -110,9 +112,9 @@ class PgServer:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def running_server() -> Iterator[PgServer]:
+def running_server(*, durable: bool = False) -> Iterator[PgServer]:
     server = PgServer()
-    server.start()
+    server.start(durable=durable)
     try:
         server.make_template()
         yield server
