@@ -286,8 +286,12 @@ class Project(GoldStore, TeamStore):
                 try:
                     pg_schema.apply_migrations(db)  # again under the lock: another process may have been first
                     db.commit()
-                except BaseException:
+                except BaseException as exc:
                     db.rollback()
+                    if db.error_kind(exc) == DENIED:
+                        raise ProjectError(f"{location}: the project needs this annotator's newer schema "
+                                           f"({', '.join(name for _, name in pending)}), which only the owner of "
+                                           f"its tables can add: they run `annotator server init {location}`") from None
                     raise
             return cls._with_codebook(db, location, book, None, upgraded=bool(pending))
         except BaseException as exc:
