@@ -19,6 +19,7 @@ from annotator.store import Project, UnusableProjectError, backup
 from annotator.store.backup import (KEEP_DAYS, KEEP_LAST, BackgroundBackups, Backup, BackupError, backup_folder, backups, latest_good,
                                     make_backup, restore, rotate, verify)
 
+pytestmark = pytest.mark.sqlite_only  # file backups; a server project is backed up with pg_dump (docs/team-server.md)
 
 def quotes(path: Path) -> list[str]:
     with Project.open(path, backup=False) as project:
