@@ -149,12 +149,15 @@ class PostgresEngine(Engine):
 
         from annotator.store import DatabaseWriteError
 
+        conn = None
         try:
             conn = psycopg.connect(**{**CONNECT_DEFAULTS, **self.location.params}, autocommit=True)
             conn.execute(f"SET lock_timeout = '{LOCK_TIMEOUT_S}s'")
             conn.add_notify_handler(self._notified)
             conn.execute(f"LISTEN {CHANNEL}")
         except psycopg.Error as exc:
+            if conn is not None:
+                conn.close()
             self._failed_at = time.monotonic()
             raise DatabaseWriteError(self.problem(exc)) from None
         self._conn, self._failed_at = conn, None
