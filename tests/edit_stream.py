@@ -156,13 +156,14 @@ class Acks:
 
 
 def read_acks(path: str) -> list[dict[str, Any]]:
-    """Complete lines only: a kill can cut the last one short."""
+    """Complete lines only: a kill (or a writer still writing) can cut the last one short, even
+    inside a multi-byte character, so lines are split as bytes before decoding."""
     try:
-        with open(path, encoding="utf-8") as f:
+        with open(path, "rb") as f:
             data = f.read()
     except FileNotFoundError:
         return []
-    return [json.loads(line) for line in data.split("\n")[:-1]]
+    return [json.loads(line.decode("utf-8")) for line in data.split(b"\n")[:-1]]
 
 
 def fault_worker(path: str, coder: str, document_id: str, acks_path: str, seed: int) -> None:
