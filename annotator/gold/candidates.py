@@ -363,8 +363,11 @@ class Candidates:
                  fetch_labels: Callable[[str, str], dict[str, Any]], *, min_coders: int = MIN_CODERS):
         if min_coders < 2:
             raise ValueError("gold needs at least two coders to agree (min_coders >= 2)")
-        self.codebook, self.min_coders, self._gold = codebook, min_coders, gold
-        self._fetch, self._fetch_links, self._fetch_labels = fetch, fetch_links, fetch_labels
+        self.codebook, self.min_coders, self._gold = codebook, min_coders, dict(gold)
+        # A document's coder spans are read once: decisions change gold, never the coders' work.
+        self._fetch = functools.lru_cache(maxsize=8)(fetch)
+        self._fetch_links, self._fetch_labels = fetch_links, fetch_labels
+        self._compared: dict[tuple[int, int], tuple[FieldDifference, ...]] = {}
         candidates = {d: c for d, c in coding.coders.items() if len(c) >= 2}
         self.excluded = [(d, f"finished by {len(c)} coder(s); gold needs two") for d, c in coding.coders.items()
                          if len(c) < 2]
@@ -511,6 +514,13 @@ class Candidates:
         out[DOCUMENT] = _status_counts(self._field_votes[1].status)
         return out
 
+    def regold(self, project: Any, document_ids: Iterable[str]) -> None:
+        """Re-read the gold of some documents after decisions. The coders' work and its alignment
+        stay as built, so items come back resolved without aligning again."""
+        fresh = load_gold(project, document_ids)
+        for document_id in document_ids:
+            self._gold[document_id] = fresh.get(document_id, _Gold())
+
     # -- items (one document) ----------------------------------------------------------------------
 
     def document(self, document_id: str) -> DocumentCandidates:
@@ -547,7 +557,12 @@ class Candidates:
         majority_version = versions[majority[0]] if majority else None
         if votes.majority_absent[u]:
             majority = tuple(c for c, a in versions.items() if a is None)
-        differences = _differences(versions, layer.layer) if "attribute" in kinds else ()
+        differences = ()
+        if "attribute" in kinds:  # the coders' versions never change under decisions: compare once
+            key = (layer.offset, u)
+            if key not in self._compared:
+                self._compared[key] = _differences(versions, layer.layer)
+            differences = self._compared[key]
         resolution = next((gold.by_cover[i] for i in ids if i in gold.by_cover), None)
         return SpanItem(_item_id("span", document_id, layer.layer.id, *ids), document_id, layer.layer.id,
                         min(a.start for a in present), max(a.end for a in present), versions,

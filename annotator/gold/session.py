@@ -37,6 +37,7 @@ from typing import Any
 from annotator.gold.auto import MODES, AutoResult, auto_edit
 from annotator.gold.candidates import (
     MIN_CODERS,
+    Candidates,
     DocumentCandidates,
     Item,
     LinkItem,
@@ -109,6 +110,7 @@ class Adjudication:
         self.min_coders = min_coders
         self._document: Document | None = None
         self._candidates: DocumentCandidates | None = None
+        self._built: Candidates | None = None
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
 
@@ -121,14 +123,18 @@ class Adjudication:
         if document_id not in built.documents:
             reason = dict(built.excluded)[document_id]
             raise ProjectError(f"{document_id}: {reason} (coders mark documents done in their window)")
-        self._document, self._candidates = document, built.document(document_id)
+        self._document, self._built, self._candidates = document, built, built.document(document_id)
         return document
 
     def refresh(self) -> None:
         """Rebuild the open document's items from the store (after changes made elsewhere)."""
         if self._document is not None:
-            self._candidates = build_candidates(self.project, [self._document.id],
-                                                min_coders=self.min_coders).document(self._document.id)
+            self.open(self._document.id)
+
+    def _regold(self) -> None:
+        """After this session's own decision: only gold changed, so the alignment is kept."""
+        self._built.regold(self.project, [self._document.id])
+        self._candidates = self._built.document(self._document.id)
 
     @property
     def document(self) -> Document | None:
@@ -342,7 +348,7 @@ class Adjudication:
         inverse = self.project.write_gold(self.adjudicator, edit, action=action, note=note)
         self._undo.append(_Step(edit.document_id, description, action, inverse))
         self._redo.clear()
-        self.refresh()
+        self._regold()
 
     # -- history -------------------------------------------------------------------------------------
 
@@ -374,7 +380,7 @@ class Adjudication:
         reverse = self.project.write_gold(self.adjudicator, step.edit, action=action, note={"of": step.action})
         source.pop()
         target.append(replace(step, edit=reverse))
-        self.refresh()
+        self._regold()
         return step.document_id
 
     # -- progress ------------------------------------------------------------------------------------

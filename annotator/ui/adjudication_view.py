@@ -27,6 +27,7 @@ CODER_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"
 CODER_UNDERLINES = ("solid", "dash", "dot", "wave", "dashdot")
 DIFFERENT = QColor("#ffe08a")
 FIELD_COLUMN = 110
+ITEM_COLUMN_WIDTHS = (190, 170, 300, 150)  # kind, layer or field, text (stretches), decision
 GOLD_CODER = "gold"
 KIND_LABELS = {"presence": "only some coders", "edges": "different edges", "attribute": "different values",
                "link": "different links", "field": "document field", "": "unanimous"}
@@ -142,10 +143,12 @@ class ItemsTable(QTableView):
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed starting widths, not ResizeToContents: that measures every row on every change,
+        # which cost more than the decision itself at a few hundred items.
+        for column, width in enumerate(ITEM_COLUMN_WIDTHS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.setColumnWidth(column, width)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
 
     def current_id(self) -> str | None:
         index = self.currentIndex()
