@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import time
 import uuid
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field, replace
+from itertools import count
 from typing import Any
 
 from annotator.model import Annotation, Document, Link
@@ -68,12 +70,55 @@ class _Queued:
     batch: int
 
 
+_span_versions = count(1)  # numbers for _Mirror.spans, unique across documents
+
+
 @dataclass
 class _Mirror:
+    """The open document's rows as this session shows them. Annotations change only through
+    :meth:`put` and :meth:`pop`, which keep ``ordered`` (text order) up to date, so an edit costs
+    a bisection, not a sort of every span of the document."""
+
     document: Document
     annotations: dict[str, Annotation] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)
     labels: dict[str, Any] = field(default_factory=dict)
+    ordered: list[Annotation] = field(init=False)
+    spans: int = field(init=False)  # a new number whenever a span is added, removed or moved
+
+    def __post_init__(self) -> None:
+        self.spans = next(_span_versions)
+        # Ties keep the order the rows were read or created in (``_arrival``), as a stable sort would.
+        self._arrival: dict[str, int] = {}
+        self._next = count()
+        for ann in self.annotations.values():
+            self._arrival[ann.id] = next(self._next)
+        self.ordered = sorted(self.annotations.values(), key=self._key)
+
+    def _key(self, a: Annotation) -> tuple[int, int, str, int]:
+        return a.start, -a.end, a.created_at or "", self._arrival[a.id]
+
+    def put(self, ann: Annotation) -> None:
+        """Add an annotation, or replace the one with its id."""
+        old = self.annotations.get(ann.id)
+        if old is not None:
+            self._unorder(old)
+        else:
+            self._arrival[ann.id] = next(self._next)
+        if old is None or (old.start, old.end, old.layer) != (ann.start, ann.end, ann.layer):
+            self.spans = next(_span_versions)
+        self.annotations[ann.id] = ann
+        insort(self.ordered, ann, key=self._key)
+
+    def pop(self, annotation_id: str) -> Annotation:
+        ann = self.annotations.pop(annotation_id)
+        self._unorder(ann)
+        del self._arrival[annotation_id]
+        self.spans = next(_span_versions)
+        return ann
+
+    def _unorder(self, ann: Annotation) -> None:
+        del self.ordered[bisect_left(self.ordered, self._key(ann), key=self._key)]
 
 
 class CodingSession:
@@ -133,9 +178,14 @@ class CodingSession:
     @property
     def annotations(self) -> list[Annotation]:
         """The open document's annotations by this coder, in text order (outer span first)."""
-        if self._mirror is None:
-            return []
-        return sorted(self._mirror.annotations.values(), key=lambda a: (a.start, -a.end, a.created_at or ""))
+        return list(self._mirror.ordered) if self._mirror else []
+
+    @property
+    def span_version(self) -> int:
+        """A number that changes whenever the open document's spans change (one created, deleted
+        or given new edges; another document opened), and not when only fields do: what a window
+        derives from the spans alone can wait for it to change."""
+        return self._mirror.spans if self._mirror else 0
 
     def annotation(self, annotation_id: str) -> Annotation:
         try:
@@ -454,20 +504,20 @@ class CodingSession:
     def _mirror_op(self, op: Op) -> None:
         mirror = self._need_mirror()
         a = op.args
-        if op.name != "set_label" and not _rows(op) <= set(mirror.annotations) | {a.get("id")}:
+        if op.name != "set_label" and not all(r in mirror.annotations or r == a.get("id") for r in _rows(op)):
             return  # replayed after a resync on a span that is gone: that edit will be refused too
         if op.name == "create_annotation":
-            mirror.annotations[a["id"]] = Annotation(
+            mirror.put(Annotation(
                 id=a["id"], document_id=a["document_id"], coder=self.coder, layer=a["layer"], start=a["start"],
                 end=a["end"], quote=mirror.document.text[a["start"]:a["end"]], attrs=dict(a["attrs"]),
-                created_at=_stamp(), updated_at=_stamp())
+                created_at=_stamp(), updated_at=_stamp()))
         elif op.name == "update_annotation":
             old = mirror.annotations[a["annotation_id"]]
-            mirror.annotations[old.id] = replace(old, start=a["start"], end=a["end"], attrs=dict(a["attrs"]),
-                                                 quote=mirror.document.text[a["start"]:a["end"]], updated_at=_stamp())
+            mirror.put(replace(old, start=a["start"], end=a["end"], attrs=dict(a["attrs"]),
+                               quote=mirror.document.text[a["start"]:a["end"]], updated_at=_stamp()))
         elif op.name == "delete_annotation":
             gone = a["annotation_id"]
-            mirror.annotations.pop(gone)
+            mirror.pop(gone)
             mirror.links = [l for l in mirror.links if gone not in (l.from_id, l.to_id)]
         elif op.name == "create_link":
             mirror.links.append(Link(a["id"], mirror.document.id, self.coder, a["from_id"], a["to_id"], a["kind"]))

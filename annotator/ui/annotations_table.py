@@ -37,20 +37,22 @@ def key_attributes(codebook: Codebook, ann: Annotation, limit: int = 3) -> str:
 class AnnotationsModel(HeaderedTableModel):
     """Columns: layer, quote, key attributes, start. ``IdRole`` gives the annotation id.
 
-    Display values are computed once per annotation change, not per paint, and an edit that
-    keeps the same set of spans updates only the changed rows: the table stays cheap at hundreds
-    of annotations.
+    Display values are computed once per annotation change, not per paint, and only for rows
+    that are asked for (the rows on screen, or every row when sorted by another column); an edit
+    that keeps the same set of spans updates only the changed rows: the table stays cheap at
+    thousands of annotations.
     """
 
     IdRole = Qt.ItemDataRole.UserRole + 1
     HEADERS = ("Layer · الطبقة", "Quote · النص", "Fields · الحقول", "Offset")
+    OFFSET_COLUMN = 3
 
     def __init__(self, codebook: Codebook, parent: QWidget | None = None):
         super().__init__(parent)
         self.codebook = codebook
         self._rows: list[Annotation] = []
-        self._cells: list[tuple[str, str, str, int]] = []
-        self._colors: list[QColor | None] = []
+        self._cells: list[tuple[str, str, str, int] | None] = []  # None: not asked for yet
+        self._colors: dict[str, QColor | None] = {}  # per layer
         self._index: dict[str, int] = {}
 
     def _cells_of(self, ann: Annotation) -> tuple[str, str, str, int]:
@@ -60,37 +62,37 @@ class AnnotationsModel(HeaderedTableModel):
     def set_annotations(self, annotations: Sequence[Annotation]) -> None:
         annotations = list(annotations)
         old_ids, new_ids = [a.id for a in self._rows], [a.id for a in annotations]
+        kept = set(new_ids)
         if len(new_ids) == len(old_ids) + 1 and old_ids == [i for i in new_ids if i in self._index]:
             row = next(r for r, i in enumerate(new_ids) if i not in self._index)  # one span created
             self.beginInsertRows(QModelIndex(), row, row)
             self._rows.insert(row, annotations[row])
-            self._cells.insert(row, self._cells_of(annotations[row]))
-            self._colors.insert(row, self._color_of(annotations[row]))
+            self._cells.insert(row, None)
             self._reindex()
             self.endInsertRows()
-        elif len(new_ids) == len(old_ids) - 1 and new_ids == [i for i in old_ids if i in set(new_ids)]:
-            kept = set(new_ids)
+        elif len(new_ids) == len(old_ids) - 1 and new_ids == [i for i in old_ids if i in kept]:
             row = next(r for r, i in enumerate(old_ids) if i not in kept)  # one span deleted
             self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row], self._cells[row], self._colors[row]
+            del self._rows[row], self._cells[row]
             self._reindex()
             self.endRemoveRows()
         elif new_ids != old_ids:
             self.beginResetModel()
             self._rows = annotations
-            self._cells = [self._cells_of(a) for a in annotations]
-            self._colors = [self._color_of(a) for a in annotations]
+            self._cells = [None] * len(annotations)
             self._reindex()
             self.endResetModel()
         for row, ann in enumerate(annotations):  # same spans: refresh only the rows that changed
-            if ann != self._rows[row]:
+            if ann is not self._rows[row] and ann != self._rows[row]:
                 self._rows[row] = ann
-                self._cells[row] = self._cells_of(ann)
-                self._colors[row] = self._color_of(ann)
+                self._cells[row] = None
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
 
     def _color_of(self, ann: Annotation) -> QColor | None:
-        return QColor(self.codebook.layer(ann.layer).color) if self.codebook.has_layer(ann.layer) else None
+        if ann.layer not in self._colors:
+            layer = self.codebook.layer(ann.layer) if self.codebook.has_layer(ann.layer) else None
+            self._colors[ann.layer] = QColor(layer.color) if layer else None
+        return self._colors[ann.layer]
 
     def _reindex(self) -> None:
         self._index = {a.id: i for i, a in enumerate(self._rows)}
@@ -101,14 +103,29 @@ class AnnotationsModel(HeaderedTableModel):
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         row, col = index.row(), index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return self._cells[row][col]
+            cells = self._cells[row]
+            if cells is None:
+                cells = self._cells[row] = self._cells_of(self._rows[row])
+            return cells[col]
         if role == self.IdRole:
             return self._rows[row].id
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
-            return self._colors[row]
+            return self._color_of(self._rows[row])
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+
+class _TextOrderProxy(QSortFilterProxyModel):
+    """Sorts the table, except that offset ascending (the default) is the model's own row order,
+    text order, which Qt's stable sort would only reproduce: it is passed through instead, so
+    opening a document of thousands of spans does not ask the model for their offsets thousands
+    of times over."""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if column == AnnotationsModel.OFFSET_COLUMN and order == Qt.SortOrder.AscendingOrder:
+            column = -1
+        super().sort(column, order)
 
 
 class AnnotationsTable(QTableView):
@@ -117,12 +134,12 @@ class AnnotationsTable(QTableView):
     def __init__(self, codebook: Codebook, parent: QWidget | None = None):
         super().__init__(parent)
         self.source = AnnotationsModel(codebook, self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = _TextOrderProxy(self)
         self.proxy.setSourceModel(self.source)
         self.proxy.setSortRole(Qt.ItemDataRole.EditRole)
         self.setModel(self.proxy)
         self.setSortingEnabled(True)
-        self.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+        self.sortByColumn(AnnotationsModel.OFFSET_COLUMN, Qt.SortOrder.AscendingOrder)
         self.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.verticalHeader().hide()

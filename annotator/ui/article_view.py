@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,7 +36,10 @@ FIND_COLOR = "#FFE45C"  # yellow: none of the layer colours (Okabe-Ito) is close
 LINK_COLOR = "#3a3a3a"
 LINK_HOVER_WIDTH = 9  # how close the pointer must come to an arc for its tooltip, in pixels
 TOOLTIP_ATTRS = 3
+EAGER_LAYOUT_CHARS = 50_000  # longer texts are laid out lazily (see set_document)
 LINE_HEIGHT_PERCENT = 110  # Noto Sans Arabic's own leading is generous; more reads as double spacing
+
+_KEEP: Any = object()  # set_annotations without ``current``: the current annotation stays
 
 UNDERLINE_STYLES = {
     "solid": QTextCharFormat.UnderlineStyle.SingleUnderline,
@@ -179,12 +183,16 @@ class ArticleView(QTextEdit):
         self._layers: dict[str, Layer] = {}
         self._formats: dict[str, QTextCharFormat] = {}
         self._selection_cache: dict[tuple[int, int, str], QTextEdit.ExtraSelection] = {}
-        self._annotations: list[Annotation] = []
+        self._annotations: dict[str, Annotation] = {}
+        self._given: list[Annotation] | None = None  # the list set_annotations was last given
         self._suggestions: list[tuple[str, int, int, str]] = []
         self._current: str | None = None
         self._annotation_selections: list[QTextEdit.ExtraSelection] = []
         self._suggestion_selections: list[QTextEdit.ExtraSelection] = []
         self._current_selections: list[QTextEdit.ExtraSelection] = []
+        self._current_key: tuple[str, int, int, str] | None = None  # what _current_selections shows
+        self._hit_selections: list[QTextEdit.ExtraSelection] = []
+        self._applied: list[QTextEdit.ExtraSelection] | None = None  # what setExtraSelections was last given
         self._links: list[Link] = []
         self._link_kinds: dict[str, LinkKind] = {}
         self._arcs: list[tuple[QPainterPath, str, str]] = []  # (path, tooltip, the other end's id)
@@ -225,19 +233,24 @@ class ArticleView(QTextEdit):
         font.setFamilies(families)
         self.setFont(font)
 
-    def set_document(self, text: str, annotations: Sequence[Annotation], layers: Sequence[Layer]) -> None:
-        """Show ``text`` (as plain text: markup shows literally) with its annotations."""
+    def set_document(self, text: str, annotations: Sequence[Annotation], layers: Sequence[Layer],
+                     suggestions: list[tuple[str, int, int, str]] | None = None) -> None:
+        """Show ``text`` (as plain text: markup shows literally) with its annotations (and
+        ``suggestions``, as :meth:`set_suggestions`: in the same pass, which is cheaper)."""
         self._text = text
         self._map = OffsetMap(text)
         self._layers = {layer.id: layer for layer in layers}
         self._formats = {}
         self._selection_cache = {}
+        self._given = None
         self._current = None
         self._links = []
         self._suggestions = []
         self._suggestion_selections = []
         self._current_selections = []
-        self._hits, self._hit = [], -1
+        self._current_key = None
+        self._set_hits([])
+        self._applied = None
         self._cycle = None
         block = QTextBlockFormat()
         # AlignAbsolute: a plain AlignRight would be mirrored to the left in a right-to-left block.
@@ -245,22 +258,44 @@ class ArticleView(QTextEdit):
         block.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
         block.setLineHeight(LINE_HEIGHT_PERCENT, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         block.setBottomMargin(8)
+        self.clear()
+        document = self.document()
+        # One edit block from an emptied document to the highlights: Qt then lays the text out
+        # as it is shown (the rest in the background), and places the highlights' cursors without
+        # laying out their lines, where a long article took 150 ms before it could be shown.
+        edit = QTextCursor(document)
+        edit.beginEditBlock()
+        document.clear()
         # Format first, then insert: every new block inherits the format, which is far cheaper
         # than selecting the whole document and merging afterwards.
-        self.clear()
-        cursor = QTextCursor(self.document())
+        cursor = QTextCursor(document)
         cursor.setBlockFormat(block)
         cursor.insertText(text)
         self.moveCursor(QTextCursor.MoveOperation.Start)
         self.set_annotations(annotations)
+        if suggestions is not None:
+            self.set_suggestions(suggestions)
+        edit.endEditBlock()
+        if len(text) <= EAGER_LAYOUT_CHARS:
+            # An article is laid out at once (a few milliseconds), so its scroll range is exact
+            # from the start; a longer text is laid out as it is shown, the rest in the background.
+            document.documentLayout().blockBoundingRect(document.lastBlock())
         if self._find_bar.isVisible():
             self.find(self._find_bar.edit.text())
 
-    def set_annotations(self, annotations: Sequence[Annotation]) -> None:
-        """Redraw the highlights only; the document itself is left untouched."""
-        self._annotations = list(annotations)
+    def set_annotations(self, annotations: Sequence[Annotation], *, current: Any = _KEEP) -> None:
+        """Redraw the highlights only; the document itself is left untouched. ``current``: also
+        make that annotation the current one (as :meth:`set_current`, in the same redraw)."""
+        if self._same_spans(annotations):
+            for a in annotations:  # fields changed at most: the tooltips read the new objects
+                self._annotations[a.id] = a
+            self._given = list(annotations)
+            self.set_current(self._current if current is _KEEP else current)
+            return
+        self._given = list(annotations)
+        self._annotations = {a.id: a for a in annotations}
         # Outer spans first so that inner ones paint over them and keep their own underline.
-        ordered = sorted(self._annotations, key=lambda a: a.start - a.end)
+        ordered = sorted(annotations, key=lambda a: a.start - a.end)
         # Unchanged spans keep their selection objects: one edit rebuilds one cursor, not hundreds.
         cache, self._selection_cache = self._selection_cache, {}
         for a in ordered:
@@ -270,7 +305,19 @@ class ArticleView(QTextEdit):
             self._selection_cache[key] = cache[key]
         self._annotation_selections = [self._selection_cache[(a.start, a.end, a.layer)] for a in ordered]
         self._cycle = None
-        self._update_current()
+        if current is not _KEEP:
+            self.set_current(current)
+        else:
+            self._update_current()
+
+    def _same_spans(self, annotations: Sequence[Annotation]) -> bool:
+        """Whether ``annotations`` are the spans shown, in the same order (their fields may differ):
+        an edit of one span's fields then costs one pass over the list, not a sort."""
+        given = self._given
+        if given is None or len(annotations) != len(given):
+            return False
+        return all(a is b or (a.id, a.start, a.end, a.layer) == (b.id, b.start, b.end, b.layer)
+                   for a, b in zip(annotations, given))
 
     def set_current(self, annotation_id: str | None) -> None:
         """Emphasise one annotation (stronger colour and an outline); scroll to it if it is out of view."""
@@ -305,17 +352,16 @@ class ArticleView(QTextEdit):
         """Links touching the current span, each with the id of its other end."""
         if self._current is None:
             return []
-        known = {a.id for a in self._annotations}
         out = []
         for link in self._links:
             other = link.to_id if link.from_id == self._current else link.from_id if link.to_id == self._current else None
-            if other is not None and other in known:
+            if other is not None and other in self._annotations:
                 out.append((link, other))
         return out
 
     def annotations_at(self, pos_cp: int) -> list[str]:
         """Ids of the annotations covering the character at ``pos_cp``, innermost first."""
-        covering = [a for a in self._annotations if a.start <= pos_cp < a.end]
+        covering = [a for a in self._annotations.values() if a.start <= pos_cp < a.end]
         return [a.id for a in sorted(covering, key=lambda a: a.end - a.start)]
 
     def tooltip_at(self, pos_cp: int) -> str:
@@ -385,6 +431,8 @@ class ArticleView(QTextEdit):
         font = QFont(self.font())
         font.setPointSize(size)
         self.setFont(font)
+        # The new size is laid out lazily; the scroll range must be the whole text's to scroll to the anchor.
+        self.document().documentLayout().blockBoundingRect(self.document().lastBlock())
         cursor = QTextCursor(self.document())
         cursor.setPosition(anchor)
         bar = self.verticalScrollBar()
@@ -404,8 +452,7 @@ class ArticleView(QTextEdit):
     def find(self, needle: str) -> list[tuple[int, int]]:
         """Highlight every match of ``needle`` and select the first; returns the matches (code
         points). Matching ignores tashkeel, tatweel, alef variants and digit scripts."""
-        self._hits = find_all(self._text, needle)
-        self._hit = 0 if self._hits else -1
+        self._set_hits(find_all(self._text, needle))
         self._show_hit()
         return list(self._hits)
 
@@ -432,7 +479,7 @@ class ArticleView(QTextEdit):
             self.setViewportMargins(0, self._find_bar.sizeHint().height() if shown else 0, 0, 0)
             self._place_find_bar()
         if not shown:
-            self._hits, self._hit = [], -1
+            self._set_hits([])
             self._apply_selections()
             self.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -591,12 +638,14 @@ class ArticleView(QTextEdit):
         return max(0, min(len(self._text), cp))
 
     def _annotation(self, annotation_id: str | None) -> Annotation | None:
-        return next((a for a in self._annotations if a.id == annotation_id), None) if annotation_id else None
+        return self._annotations.get(annotation_id) if annotation_id else None
 
     def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
+        # Called thousands of times when a long article opens: the clamping is inlined.
         cursor = QTextCursor(self.document())
-        cursor.setPosition(self._map.to_qt(self._clamp(start)))
-        cursor.setPosition(self._map.to_qt(self._clamp(end)), QTextCursor.MoveMode.KeepAnchor)
+        last, to_qt = len(self._text), self._map.to_qt
+        cursor.setPosition(to_qt(max(0, min(last, start))))
+        cursor.setPosition(to_qt(max(0, min(last, end))), QTextCursor.MoveMode.KeepAnchor)
         selection = QTextEdit.ExtraSelection()
         selection.cursor = cursor
         selection.format = fmt
@@ -609,16 +658,28 @@ class ArticleView(QTextEdit):
 
     def _update_current(self) -> None:
         annotation = self._annotation(self._current)
-        self._current_selections = [] if annotation is None else [self._selection(
-            annotation.start, annotation.end, _annotation_format(self._layers.get(annotation.layer), CURRENT_ALPHA))]
+        key = None if annotation is None else (annotation.id, annotation.start, annotation.end, annotation.layer)
+        if key != self._current_key:
+            self._current_key = key
+            self._current_selections = [] if annotation is None else [self._selection(
+                annotation.start, annotation.end, _annotation_format(self._layers.get(annotation.layer), CURRENT_ALPHA))]
         self._apply_selections()
 
-    def _apply_selections(self) -> None:
+    def _set_hits(self, hits: list[tuple[int, int]]) -> None:
+        self._hits = hits
+        self._hit = 0 if hits else -1
         fmt = QTextCharFormat()
         fmt.setBackground(QColor(FIND_COLOR))
-        hits = [self._selection(start, end, fmt) for start, end in self._hits]
-        self.setExtraSelections(self._annotation_selections + self._suggestion_selections
-                                + self._current_selections + hits)
+        self._hit_selections = [self._selection(start, end, fmt) for start, end in hits]
+
+    def _apply_selections(self) -> None:
+        selections = (self._annotation_selections + self._suggestion_selections + self._current_selections
+                      + self._hit_selections)
+        # Handing Qt thousands of selections costs milliseconds: only when one of them changed.
+        applied = self._applied
+        if applied is None or len(selections) != len(applied) or not all(map(operator.is_, selections, applied)):
+            self.setExtraSelections(selections)
+            self._applied = selections
         self.viewport().update()  # the current span's outline is painted outside the selections
 
     def _emit_span(self) -> None:
@@ -656,6 +717,8 @@ class ArticleView(QTextEdit):
         offset = self._scroll_offset()
         block = self.document().findBlock(qt_start)
         while block.isValid() and block.position() < qt_end:
+            if block.layout().lineCount() == 0:  # not laid out yet (Qt lays long texts out lazily)
+                self.document().documentLayout().blockBoundingRect(block)
             layout = block.layout()
             origin = layout.position() - offset
             for i in range(layout.lineCount()):

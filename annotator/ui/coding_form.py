@@ -7,6 +7,7 @@ per link kind leaving that layer, one editor per document field. Offsets never a
 from __future__ import annotations
 
 import html
+import operator
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -63,6 +64,11 @@ class _TargetList(QListWidget):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # One line per item: Qt then sizes the list from its first row instead of measuring the
+        # text of every row (thousands of spans took 15 ms each time the page was shown).
+        self.setUniformItemSizes(True)
+        # Rows are checked, never selected (so they need no flags of their own).
+        self.setSelectionMode(QListWidget.SelectionMode.NoSelection)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         return QSize(super().sizeHint().width(), self._height())
@@ -91,11 +97,13 @@ class LinkEditor(QWidget):
         super().__init__(parent)
         self.kind = kind
         self._options: list[tuple[str, str]] = []
+        self._rows: dict[str, int] = {}  # target id -> its row in the list (multiple kinds)
+        self._checked: set[str] = set()  # the ids whose rows are checked
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         if kind.multiple:
             self.list = _TargetList(self)
-            self.list.itemChanged.connect(lambda _item: self.targetsEdited.emit(self.targets()))
+            self.list.itemChanged.connect(self._item_changed)
             layout.addWidget(self.list)
             self.setFocusProxy(self.list)
         else:
@@ -117,11 +125,13 @@ class LinkEditor(QWidget):
             self._options = list(options)
             self._rebuild()
         if self.kind.multiple:
-            with blocked(self.list):
-                for row in range(self.list.count()):
-                    item = self.list.item(row)
-                    checked = item.data(Qt.ItemDataRole.UserRole) in targets
-                    item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            wanted = {t for t in targets if t in self._rows}
+            with blocked(self.list):  # only the rows whose state changes: a list may hold thousands
+                for target_id in self._checked ^ wanted:
+                    checked = target_id in wanted
+                    self.list.item(self._rows[target_id]).setCheckState(
+                        Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self._checked = wanted
         else:
             with blocked(self.combo):
                 found = [i for t in targets if (i := self.combo.findData(t)) > 0]
@@ -131,11 +141,18 @@ class LinkEditor(QWidget):
         if not self.kind.multiple:
             target = self.combo.currentData()
             return [target] if target else []
-        return [self.list.item(row).data(Qt.ItemDataRole.UserRole) for row in range(self.list.count())
-                if self.list.item(row).checkState() == Qt.CheckState.Checked]
+        return [target_id for target_id, _ in self._options if target_id in self._checked]
 
     def options(self) -> list[tuple[str, str]]:
         return list(self._options)
+
+    def _item_changed(self, item: QListWidgetItem) -> None:
+        target_id = self._options[self.list.row(item)][0]
+        if item.checkState() == Qt.CheckState.Checked:
+            self._checked.add(target_id)
+        else:
+            self._checked.discard(target_id)
+        self.targetsEdited.emit(self.targets())
 
     def _rebuild(self) -> None:
         # Nothing to link to yet: say so instead of showing an empty box.
@@ -150,11 +167,11 @@ class LinkEditor(QWidget):
             return
         with blocked(self.list):
             self.list.clear()
-            for target_id, text in self._options:
-                item = QListWidgetItem(text, self.list)
-                item.setData(Qt.ItemDataRole.UserRole, target_id)
-                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Unchecked)
+            self.list.addItems([text for _, text in self._options])  # one call: lists may hold thousands
+            for row in range(len(self._options)):
+                self.list.item(row).setCheckState(Qt.CheckState.Unchecked)
+        self._rows = {target_id: row for row, (target_id, _) in enumerate(self._options)}
+        self._checked = set()
         self.list.updateGeometry()
 
 
@@ -220,6 +237,10 @@ class CodingForm(QWidget):
         super().__init__(parent)
         self.codebook = codebook
         self._annotation: Annotation | None = None
+        # The link options last built, and what they were built from (see _link_options).
+        self._option_source: tuple[str, list[Annotation]] | None = None
+        self._option_lists: dict[str, list[tuple[str, str]]] = {}
+        self._shown_page: QWidget | None = None
         self.setLayoutDirection(Qt.LayoutDirection.RightToLeft)  # the labels lead with Arabic
 
         content = QWidget()
@@ -327,13 +348,31 @@ class CodingForm(QWidget):
             editor.set_value(proposals[field_id] if proposed else ann.attrs.get(field_id))
             editor.set_proposed(proposed)
         self.proposal_note.setVisible(any(e.is_proposed() for e in page.editors.values()))
-        ordered = sorted(candidates, key=lambda a: (a.start, a.end))
+        options = self._link_options(ann, candidates, page)
         for kind_id, editor in page.links.items():
-            allowed = [c for c in ordered if c.layer in editor.kind.to_layers and c.id != ann.id]
-            options = [(c.id, f"{_short(c.quote)} ({self.codebook.layer(c.layer).label.ar})") for c in allowed]
             targets = [link.to_id for link in links if link.from_id == ann.id and link.kind == kind_id]
-            editor.set_options(options, targets)
+            editor.set_options(options[kind_id], targets)
         self._show_page(page)
+
+    def _link_options(self, ann: Annotation, candidates: Sequence[Annotation], page: _LayerPage) -> dict[str, list]:
+        """(id, text) of the spans each link kind of ``ann``'s page may point to, in text order.
+
+        Built again only when the candidates are not the very objects of the last call: an edit of
+        the shown span's fields leaves the others untouched, and a document holds thousands."""
+        source = self._option_source
+        if source is None or source[0] != ann.id or len(source[1]) != len(candidates) \
+                or not all(map(operator.is_, source[1], candidates)):
+            self._option_source = (ann.id, list(candidates))
+            self._option_lists = {}
+        missing = [kind_id for kind_id in page.links if kind_id not in self._option_lists]
+        if missing:
+            ordered = sorted(candidates, key=lambda a: (a.start, a.end))
+            names = {layer.id: layer.label.ar for layer in self.codebook.layers}
+            for kind_id in missing:
+                layers = page.links[kind_id].kind.to_layers
+                self._option_lists[kind_id] = [(c.id, f"{_short(c.quote)} ({names[c.layer]})")
+                                               for c in ordered if c.layer in layers and c.id != ann.id]
+        return self._option_lists
 
     def show_labels(self, labels: dict[str, Any]) -> None:
         """Fill the document section (missing fields are cleared); emits nothing."""
@@ -391,6 +430,9 @@ class CodingForm(QWidget):
         return editors + list(self.document_editors.values())
 
     def _show_page(self, page: QWidget) -> None:
+        if page is self._shown_page:
+            return  # shown already: a refresh after an edit of the same span
+        self._shown_page = page
         # A stacked widget is as tall as its tallest page; ignoring the hidden pages' sizes keeps
         # the annotation section as short as the page shown, with no gaps between rows.
         for index in range(self.pages.count()):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
@@ -34,17 +35,21 @@ class DocumentListModel(HeaderedTableModel):
         super().__init__(parent)
         self._rows: list[Row] = []
         self._index: dict[str, int] = {}
+        self._counts: Counter[str] = Counter()  # status -> rows: progress without a pass over every row
 
     def set_rows(self, rows: list[tuple[str, str, str]]) -> None:
         """``rows``: (document id, title, status) in project order."""
         self.beginResetModel()
         self._rows = [Row(d, t, s, normalize_for_matching(f"{t} {d}")) for d, t, s in rows]
         self._index = {r.document_id: i for i, r in enumerate(self._rows)}
+        self._counts = Counter(r.status for r in self._rows)
         self.endResetModel()
 
     def set_status(self, document_id: str, status: str) -> None:
         i = self._index.get(document_id)
         if i is not None and self._rows[i].status != status:
+            self._counts[self._rows[i].status] -= 1
+            self._counts[status] += 1
             self._rows[i].status = status
             self.dataChanged.emit(self.index(i, 0), self.index(i, 1))
 
@@ -53,6 +58,21 @@ class DocumentListModel(HeaderedTableModel):
 
     def statuses(self) -> list[tuple[str, str]]:
         return [(r.document_id, r.status) for r in self._rows]
+
+    def count(self, status: str) -> int:
+        """How many rows have this status."""
+        return self._counts[status]
+
+    def next_unfinished(self, after: str | None) -> str | None:
+        """The first document to do or in progress after ``after`` in list order (wrapping round;
+        ``after`` itself never), or None."""
+        start = self._index[after] + 1 if after in self._index else 0
+        n = len(self._rows)
+        for k in range(n):
+            row = self._rows[(start + k) % n]
+            if row.status in ("todo", "in_progress") and row.document_id != after:
+                return row.document_id
+        return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():

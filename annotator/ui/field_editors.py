@@ -95,11 +95,15 @@ class FieldEditor(QWidget):
         super().__init__(parent)
         self.field = field
         self._proposed = False
+        self.setProperty("proposed", False)
+        self.setToolTip(field.help or "")  # as set_proposed(False) leaves it
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
 
     def set_proposed(self, proposed: bool) -> None:
         """Mark the shown value as proposed from the text, not stored (amber, dashed, italic)."""
+        if proposed == self._proposed:
+            return  # a style sheet set again restyles the editor all the same: once per change
         self._proposed = proposed
         self.setProperty("proposed", proposed)
         self.setStyleSheet(PROPOSED_STYLE if proposed else "")
@@ -267,6 +271,8 @@ class _LineEditor(FieldEditor):
         return "" if value is None else str(value)
 
     def _show_error(self, error: str | None) -> None:
+        if error == self._error:
+            return  # shown already (restyling costs even when the style is the same)
         self._error = error
         self.edit.setStyleSheet(ERROR_STYLE if error else "")
         self.edit.setToolTip(error or "")

@@ -60,6 +60,8 @@ class MainWindow(QMainWindow):
         self._suggestions: list[Suggestion] = []
         self._suggestion: str | None = None  # the suggestion the coder is looking at
         self._suggestions_wanted: dict[str, bool] = {}  # per document, when the coder toggled
+        # (span version, suggestions, the open ones): see _open_suggestions
+        self._open_cache: tuple[int, list[Suggestion], list[Suggestion]] | None = None
         self.setWindowTitle(f"annotator — {coder} — {project.path.name}")
 
         self.documents = DocumentList(self)
@@ -244,23 +246,26 @@ class MainWindow(QMainWindow):
         self._selection = None
         self._suggestion = None
         self._load_suggestions()
-        self.title.setText(document.title)
-        self.article.set_document(document.text, self.session.annotations, self.codebook.layers)
+        self._show_document()
         self.documents.select(document_id)
         self._refresh()
         self.settings.setValue(self._key("document"), document_id)
         return True
 
+    def _show_document(self) -> None:
+        """The session's document in the title and the article, with its spans and suggestions."""
+        document, annotations = self.session.document, self.session.annotations
+        self.title.setText(document.title)
+        self.article.set_document(document.text, annotations, self.codebook.layers,
+                                  [(x.id, x.start, x.end, x.layer) for x in self._open_suggestions(annotations)])
+
     def next_unfinished(self) -> None:
         self.form.commit()
-        statuses = self.documents.model.statuses()
         current = self.session.document.id if self.session.document else None
-        ids = [d for d, _ in statuses]
-        start = ids.index(current) + 1 if current in ids else 0
-        for document_id, status in statuses[start:] + statuses[:start]:
-            if status in ("todo", "in_progress") and document_id != current:
-                self.open_document(document_id)
-                return
+        document_id = self.documents.model.next_unfinished(current)
+        if document_id is not None:
+            self.open_document(document_id)
+            return
         self.statusBar().showMessage("No unfinished documents left · لا توجد مستندات متبقية", 5000)
 
     def mark_done(self) -> None:
@@ -314,8 +319,9 @@ class MainWindow(QMainWindow):
         if span is None:
             self.statusBar().showMessage("Select text first, then press a layer key · حدّد نصاً أولاً", 4000)
             return
-        self._last_layer = layer
-        self.settings.setValue(self._key("layer"), layer)
+        if layer != self._last_layer:  # QSettings writes its file after every change
+            self._last_layer = layer
+            self.settings.setValue(self._key("layer"), layer)
         ann = self._edit(self.session.create, layer, *span, select_created=True)
         if ann is not None:
             self._selection = None
@@ -406,9 +412,17 @@ class MainWindow(QMainWindow):
             dismissed = self.project.dismissed_suggestions(self.coder, document.id)
             self._suggestions = [x for x in self.suggester.suggest(document.text) if x.id not in dismissed]
 
-    def _open_suggestions(self) -> list[Suggestion]:
-        """Suggestions not yet taken: no own span of the same layer overlaps them."""
-        return untaken(self._suggestions, self.session.annotations)
+    def _open_suggestions(self, annotations: list[Annotation] | None = None) -> list[Suggestion]:
+        """Suggestions not yet taken: no own span of the same layer overlaps them (``annotations``:
+        the session's, when the caller has them already)."""
+        if not self._suggestions:
+            return []
+        cached = self._open_cache
+        if cached is not None and cached[0] == self.session.span_version and cached[1] is self._suggestions:
+            return cached[2]  # fields were edited since: the same suggestions are open
+        found = untaken(self._suggestions, self.session.annotations if annotations is None else annotations)
+        self._open_cache = (self.session.span_version, self._suggestions, found)
+        return found
 
     def _toggle_suggestions(self) -> None:
         if self.session.document is None:
@@ -498,27 +512,31 @@ class MainWindow(QMainWindow):
         if document_id is None:
             return
         if document_id != before:
-            document = self.session.document
-            self.title.setText(document.title)
-            self.article.set_document(document.text, self.session.annotations, self.codebook.layers)
+            self._show_document()
             self.documents.select(document_id)
         self._forget_gone_current()
         self._refresh()
 
     def _forget_gone_current(self) -> None:
-        if self._current is not None and all(a.id != self._current for a in self.session.annotations):
+        if self._current is not None and self._shown(self._current) is None:
             self._current = None
+
+    def _shown(self, annotation_id: str) -> Annotation | None:
+        """The open document's annotation with this id, or None (gone, or another document's)."""
+        try:
+            return self.session.annotation(annotation_id)
+        except ProjectError:
+            return None
 
     def _refresh(self) -> None:
         """Show the session's state: highlights, table, form, undo texts, save state."""
         annotations = self.session.annotations
-        self.article.set_suggestions([(x.id, x.start, x.end, x.layer) for x in self._open_suggestions()])
-        self.article.set_annotations(annotations)
+        self.article.set_suggestions([(x.id, x.start, x.end, x.layer) for x in self._open_suggestions(annotations)])
+        self.article.set_annotations(annotations, current=self._current)
         self.article.set_links(self.session.links, self.codebook.links)
-        self.article.set_current(self._current)
         self.table.source.set_annotations(annotations)
         self.table.select(self._current)
-        self._show_form()
+        self._show_form(annotations)
         self.form.show_labels(self.session.labels)
         self.undo_action.setEnabled(self.session.can_undo())
         self.redo_action.setEnabled(self.session.can_redo())
@@ -532,13 +550,16 @@ class MainWindow(QMainWindow):
         self._show_save_state()
         self._update_progress()
 
-    def _show_form(self) -> None:
-        current: Annotation | None = None
-        if self._current is not None:
-            current = next((a for a in self.session.annotations if a.id == self._current), None)
-        others = [a for a in self.session.annotations if current is None or a.id != current.id]
-        self.form.show_annotation(current, others, self.session.links,
-                                  self.session.proposals(current.id) if current else None)
+    def _show_form(self, annotations: list[Annotation] | None = None) -> None:
+        """The current span's page (and the others as link targets); ``annotations``: the
+        session's, when the caller has them already."""
+        current = self._shown(self._current) if self._current is not None else None
+        if current is None:
+            self.form.show_annotation(None, [], self.session.links)
+            return
+        annotations = self.session.annotations if annotations is None else annotations
+        others = [a for a in annotations if a.id != current.id]
+        self.form.show_annotation(current, others, self.session.links, self.session.proposals(current.id))
 
     def _flush(self) -> bool:
         saved = self.session.flush()
@@ -560,25 +581,28 @@ class MainWindow(QMainWindow):
             QApplication.beep()
         if self.session.saved and refused:
             self._retry.stop()
-            self.save_state.setStyleSheet("color: black; background: #f2b01e; padding: 2px 6px;")
+            self._save_style("color: black; background: #f2b01e; padding: 2px 6px;")
             self.save_state.setText(f"{len(refused)} edit{'s' if len(refused) > 1 else ''} NOT SAVED — changed in "
                                     "another window (see the tooltip) · لم يُحفظ")
             self.save_state.setToolTip(plain_tip(said))
         elif self.session.saved:
             self._retry.stop()
-            self.save_state.setStyleSheet("color: #1b7f3b;")
+            self._save_style("color: #1b7f3b;")
             self.save_state.setText(f"Saved {time.strftime('%H:%M:%S')} · حُفظ")
             self.save_state.setToolTip("")
         else:
             self._retry.start()
-            self.save_state.setStyleSheet("color: white; background: #b00020; padding: 2px 6px;")
+            self._save_style("color: white; background: #b00020; padding: 2px 6px;")
             self.save_state.setText(f"NOT SAVED ({len(self.session.pending)} edits) — retrying · لم يُحفظ")
             self.save_state.setToolTip(plain_tip("\n".join(filter(None, [self.session.last_error, said]))))
 
+    def _save_style(self, sheet: str) -> None:
+        if self.save_state.styleSheet() != sheet:  # restyling costs even when nothing changes
+            self.save_state.setStyleSheet(sheet)
+
     def _update_progress(self) -> None:
-        statuses = [s for _, s in self.documents.model.statuses()]
-        done = sum(s == "done" for s in statuses)
-        self.progress.setText(f"{done} of {len(statuses)} done · أُنجز {done} من {len(statuses)}")
+        done, total = self.documents.model.count("done"), self.documents.model.rowCount()
+        self.progress.setText(f"{done} of {total} done · أُنجز {done} من {total}")
 
     def _problem(self, message: str) -> None:
         self._show_save_state()
