@@ -31,17 +31,20 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from annotator import __version__
 from annotator.codebook import Codebook, CodebookError
 from annotator.model import Annotation, Assignment, Change, Document, Link, text_sha256
-from annotator.schema import migrations
 from annotator.store.engine import CONFLICT, DENIED, RETRY, Engine, SQLiteEngine
 from annotator.store.gold import GoldEdit, GoldStore
 from annotator.store.team import TeamStore
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+# sqlite-utils (and with it numpy, and pandas where installed) and the schema's migrations are
+# imported when a project file is opened, not by every command that names a store error.
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
 BUSY_TIMEOUT_S = 5.0
@@ -206,6 +209,7 @@ class Project(GoldStore, TeamStore):
     def _prepare(cls, db: Database, path: Path, book: Codebook | None, read_only: str | None, *,
                  backup: bool) -> "Project":
         """Check an opened file (quick_check, schema version), upgrade it, store the codebook, back it up."""
+        from annotator.schema import migrations
         from annotator.store.backup import BackupError, make_backup
 
         damage = [row[0] for row in db.execute("PRAGMA quick_check")]
@@ -1099,6 +1103,8 @@ def _read_only_reason(path: Path) -> str | None:
 
 
 def _connect(path: Path, read_only: str | None) -> Database:
+    from sqlite_utils import Database
+
     if read_only is None:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
     else:
@@ -1127,6 +1133,10 @@ def _use_wal(db: Database, path: Path) -> None:
 
 
 def _known_migrations() -> list[str]:
+    from sqlite_utils import Database
+
+    from annotator.schema import migrations
+
     return [m.name for m in migrations.pending(Database(memory=True))]
 
 
@@ -1137,6 +1147,8 @@ def schema_problem(conn: sqlite3.Connection) -> str | None:
     The schema version is the list of migrations applied (sqlite-utils' ``_sqlite_migrations``): a
     name this version does not know was applied by a newer annotator.
     """
+    from annotator.schema import migrations
+
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not tables:
         return None

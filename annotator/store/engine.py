@@ -20,9 +20,10 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import count
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
+if TYPE_CHECKING:  # sqlite-utils (which imports numpy, and pandas where installed) loads with a project
+    from sqlite_utils import Database
 
 # What an error means for the write that raised it (Engine.error_kind).
 CONFLICT = "conflict"  # a constraint refused it: the rows changed; retrying will not help

@@ -24,12 +24,13 @@ import json
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 import annotator.store as _store  # the package: helpers and errors, resolved at call time
 from annotator.model import GOLD_DECISIONS, Annotation, GoldAnnotation, GoldLabel, GoldLink, Provenance
+
+if TYPE_CHECKING:  # numpy loads when gold columns are read, not with every command that imports the store
+    import numpy as np
 
 
 def now() -> str:
@@ -502,6 +503,8 @@ class _Parsed(dict):
 def _join_columns(parts: list[tuple], kinds: str) -> list[Any]:
     """Columns from text-aggregate results (one tuple per chunk): ``kinds`` has a letter per
     column, ``i`` for an int64 array, ``s`` for a list of strings."""
+    import numpy as np
+
     columns: list[Any] = []
     for i, kind in enumerate(kinds):
         texts = [part[i] for part in parts if part[i] is not None]
