@@ -1,7 +1,9 @@
 """The ``annotator`` command line. With no command it opens the coder's window.
 
 Qt is imported only inside the commands that show or render a window, so the rest of the CLI runs
-where PySide6 is missing.
+where PySide6 is missing; the store (sqlite-utils, numpy) and the agreement engine (scipy,
+matplotlib) only inside the commands that use them, so ``annotator --help`` starts at once
+(tests/test_cli_imports.py keeps it so).
 """
 
 from __future__ import annotations
@@ -11,22 +13,22 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from annotator import __version__
 from annotator.agreement.command import make_command
-from annotator.codebook import Codebook, CodebookError
-from annotator.default_project import ensure_default_project
 from annotator.export.command import make_command as make_export_command
 from annotator.gold.command import gold_command
 from annotator.imports.command import make_command as make_import_annotations_command
 from annotator.paths import data_dir, default_project_path
 from annotator.qt_platform import library_problem
 from annotator.server.command import server as server_command
-from annotator.store import Project, ProjectError
 from annotator.team.command import merge_command, pack_command, run_assign_plan, status_command
+
+if TYPE_CHECKING:
+    from annotator.store import Project
 
 PROJECT_HELP = ("Project file (default: the sample project in your data folder, created on first run). "
                 "Only `annotator init` creates a new project file.")
@@ -37,14 +39,26 @@ def project_option(func: Callable) -> Callable:
                         help=PROJECT_HELP)(func)
 
 
+def user_errors() -> tuple[type[Exception], ...]:
+    """The core's errors that are the user's to fix (said in one line, never a traceback); imported
+    only when an error is being handled."""
+    from annotator.codebook import CodebookError
+    from annotator.store import ProjectError
+
+    return ProjectError, CodebookError
+
+
 def open_project(path: Path | None, codebook: Path | None = None, *, create: bool = False) -> Project:
     """Open --project (default: the sample project, made on first run). A path that does not exist is
     refused unless ``create`` (only `init` creates): a typo must not become a new empty project."""
+    from annotator.default_project import ensure_default_project
+    from annotator.store import Project
+
     try:
         if path is None:
             path = ensure_default_project()
         project = Project.open(path, codebook=codebook, create=create)
-    except (ProjectError, CodebookError) as exc:
+    except user_errors() as exc:
         raise click.ClickException(str(exc)) from None
     if project.backup_problem:
         click.echo(f"warning: {project.backup_problem}", err=True)
@@ -58,7 +72,7 @@ def friendly(func: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (ProjectError, CodebookError) as exc:
+        except user_errors() as exc:
             raise click.ClickException(str(exc)) from None
 
     return wrapper
@@ -121,6 +135,8 @@ def gui(project: Path | None, coder: str | None, create: bool) -> None:
 
 def _coders_of(path: Path) -> list[str] | None:
     """The coders of a project file (none for a file not created yet); None when it cannot be opened."""
+    from annotator.store import Project, ProjectError
+
     if not Project.exists(path):
         return []
     try:
@@ -131,9 +147,11 @@ def _coders_of(path: Path) -> list[str] | None:
 
 
 def _default_project_path() -> Path:
+    from annotator.default_project import ensure_default_project
+
     try:
         return ensure_default_project()
-    except (ProjectError, CodebookError) as exc:
+    except user_errors() as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -196,7 +214,7 @@ def import_(paths: tuple[Path, ...], project: Path | None, encoding: str | None,
 
         try:
             report = import_paths(proj, list(paths), encoding=encoding, progress=progress)
-        except (ProjectError, CodebookError) as exc:
+        except user_errors() as exc:
             raise click.ClickException(str(exc)) from None
         if shown[0]:
             click.echo("", err=True)
@@ -297,10 +315,13 @@ def assign(coder: str | None, document_ids: tuple[str, ...], project: Path | Non
 @friendly
 def list_(project: Path | None, coder: str | None) -> None:
     """List the project's documents (id, title); with --coder, their status for that coder."""
-    from annotator.arabic import shape_for_display
+    # A terminal has no shaping engine; a pipe or file gets the stored text untouched (and the
+    # command does not wait for the Arabic module's patterns to compile).
+    show: Callable[[str], str] = str
+    if sys.stdout.isatty():
+        from annotator.arabic import shape_for_display
 
-    # A terminal has no shaping engine; a pipe or file gets the stored text untouched.
-    show = shape_for_display if sys.stdout.isatty() else str
+        show = shape_for_display
     with open_project(project) as proj:
         titles = proj.document_titles()
         if coder:
@@ -392,6 +413,8 @@ def resolve_adjudicator(project: Project, name: str | None) -> str:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def validate_codebook(path: Path) -> None:
     """Check a codebook file; prints file:line: problem, or a summary when it is valid."""
+    from annotator.codebook import Codebook, CodebookError
+
     try:
         book = Codebook.load(path)
     except CodebookError as exc:

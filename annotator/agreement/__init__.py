@@ -21,27 +21,31 @@ Undefined values are NaN with a ``note`` saying why, never a silent 0 or 1.  Eac
 docstring gives its formula and reference; tests/agreement reproduces the published examples.
 """
 
-from annotator.agreement.alpha import (
-    AlphaResult,
-    BootstrapResult,
-    bootstrap_alpha,
-    krippendorff_alpha,
-)
-from annotator.agreement.chance import (
-    brennan_prediger,
-    conger_kappa,
-    fleiss_kappa,
-    gwet_ac1,
-    gwet_ac2,
-    light_kappa,
-    scott_pi,
-)
-from annotator.agreement.distance import jaccard_distance, masi_distance
-from annotator.agreement.kappa import KappaResult, cohen_kappa, percent_agreement
-from annotator.agreement.pairwise import PairwiseMatrix, pairwise_matrix
-from annotator.agreement.spans import PRF, Alignment, align_spans, span_prf
-from annotator.agreement.specific import SpecificAgreement, specific_agreement
-from annotator.agreement.unitizing import unitizing_alpha
+import importlib
+from typing import Any
+
+# Where each public name lives. They are imported on first use (PEP 562), so that importing one
+# submodule, such as the command line's, does not load numpy and scipy with the package.
+_HOMES = {
+    "alpha": ("AlphaResult", "BootstrapResult", "bootstrap_alpha", "krippendorff_alpha"),
+    "chance": ("brennan_prediger", "conger_kappa", "fleiss_kappa", "gwet_ac1", "gwet_ac2", "light_kappa", "scott_pi"),
+    "distance": ("jaccard_distance", "masi_distance"),
+    "kappa": ("KappaResult", "cohen_kappa", "percent_agreement"),
+    "pairwise": ("PairwiseMatrix", "pairwise_matrix"),
+    "spans": ("PRF", "Alignment", "align_spans", "span_prf"),
+    "specific": ("SpecificAgreement", "specific_agreement"),
+    "unitizing": ("unitizing_alpha",),
+}
+_HOME = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "PRF",

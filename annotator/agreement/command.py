@@ -25,18 +25,17 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from annotator.agreement.alpha import BOOTSTRAP_METHODS
-from annotator.agreement.formats import csv_text, render_text, summary_rows
-from annotator.agreement.loader import default_coders, role_coders
-from annotator.agreement.reliability import agreement_summary, reliability_table
-from annotator.agreement.report import project_texts, render_html
-from annotator.agreement.results import AgreementSummary
-from annotator.gold.agreement import gold_agreement
-from annotator.store import ProjectError
+from annotator.deferred import DeferredChoice
+
+if TYPE_CHECKING:
+    from annotator.agreement.results import AgreementSummary
+
+# The engine (numpy, scipy, matplotlib) is imported when the command runs, not when the command
+# line starts: see annotator.deferred.
 
 FORMATS = ("text", "json", "csv", "html")
 
@@ -73,7 +72,8 @@ def make_command(open_project: Callable[[Path | None], Any]) -> click.Command:
     @click.option("--boot", type=click.IntRange(min=1), default=1000, show_default=True,
                   help="Bootstrap resamples per alpha.")
     @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
-    @click.option("--bootstrap", type=click.Choice(BOOTSTRAP_METHODS), default="units", show_default=True,
+    @click.option("--bootstrap", type=DeferredChoice("annotator.agreement.alpha:BOOTSTRAP_METHODS"), default="units",
+                  show_default=True,
                   help="Resample units, or pairs of values from the coincidence matrix as Hayes & "
                        "Krippendorff's KALPHA does (narrower intervals).")
     def agreement(project: Path | None, coders: str | None, layers: tuple[str, ...], documents: str | None,
@@ -82,6 +82,10 @@ def make_command(open_project: Callable[[Path | None], Any]) -> click.Command:
 
         Compares the coders on every document two or more of them marked done.
         """
+        from annotator.agreement.formats import summary_rows
+        from annotator.agreement.reliability import agreement_summary, reliability_table
+        from annotator.store import ProjectError
+
         opened = open_project(project)
         try:
             chosen = dict(coders=_names(coders), documents=_names(documents), layers=list(layers) or None)
@@ -102,6 +106,8 @@ def make_command(open_project: Callable[[Path | None], Any]) -> click.Command:
 
 def _say_left_out(project: Any) -> None:
     """Name the coders the default leaves out, so nobody wonders where they went (on stderr)."""
+    from annotator.agreement.loader import default_coders, role_coders
+
     compared = set(default_coders(project))
     left_out = [c for c in role_coders(project) if c not in compared]
     if left_out:
@@ -110,6 +116,10 @@ def _say_left_out(project: Any) -> None:
 
 
 def _render(fmt: str, summary: AgreementSummary, project: Any, output: Path | None) -> str:
+    from annotator.agreement.formats import render_text
+    from annotator.agreement.report import project_texts, render_html
+    from annotator.gold.agreement import gold_agreement
+
     if fmt == "json":
         return json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n"
     # Each coder against gold, once some gold is marked done (docs/gold.md).
@@ -130,6 +140,8 @@ def _write(text: str, output: Path | None) -> None:
 
 def _write_csv(raw: list[list[str]], summary: list[list[str]], output: Path | None) -> None:
     """Raw reliability data and summary: two files, or two sections on standard output."""
+    from annotator.agreement.formats import csv_text
+
     if output is None:
         click.echo("# reliability data\n" + csv_text(raw, "\n") + "\n# summary\n" + csv_text(summary, "\n"),
                    nl=False)

@@ -12,12 +12,11 @@ from typing import Any
 
 import click
 
-from annotator.export.events import PER
-from annotator.export.exporter import FORMATS, LS_CODERS_AS, ExportOptions, export
-from annotator.export.output import ExportError
+from annotator.deferred import DeferredChoice
 from annotator.export.policies import POLICIES
-from annotator.export.sources import Selection
-from annotator.store import ProjectError
+
+# The exporter and its formats are imported when the command runs, not when the command line
+# starts: see annotator.deferred.
 
 
 def names(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -35,7 +34,8 @@ def make_command(open_project: Callable[[Path | None], Any]) -> click.Command:
     @click.option("--gold", is_flag=True, help="Export the adjudicated gold standard.")
     @click.option("--coder", "coders", multiple=True,
                   help="Export this coder's annotations (repeatable, or comma-separated).")
-    @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
+    @click.option("--format", "fmt", type=DeferredChoice("annotator.export.exporter:FORMATS"), required=True,
+                  help="Output format.")
     @click.option("--output", "-o", type=click.Path(path_type=Path), required=True,
                   help="Folder to write (replaced whole when the export is complete).")
     @click.option("--documents", help="Only these document ids, comma-separated.")
@@ -43,9 +43,11 @@ def make_command(open_project: Callable[[Path | None], Any]) -> click.Command:
                   help="Only documents marked done (by the coder, or the gold standard by the adjudicator).")
     @click.option("--vague-policy", type=click.Choice(sorted(POLICIES)), default=None,
                   help="acled/ucdp: how vague counts become figures (default: the format's own policy).")
-    @click.option("--events-per", type=click.Choice(PER), default="document", show_default=True,
+    @click.option("--events-per", type=DeferredChoice("annotator.export.events:PER"), default="document",
+                  show_default=True,
                   help="acled/ucdp: one event row per document or per casualty span.")
-    @click.option("--labelstudio-coders-as", type=click.Choice(LS_CODERS_AS), default="annotations",
+    @click.option("--labelstudio-coders-as", type=DeferredChoice("annotator.export.exporter:LS_CODERS_AS"),
+                  default="annotations",
                   show_default=True, help="labelstudio: the coders' work as annotations or as predictions.")
     def export_command(project: Path | None, gold: bool, coders: tuple[str, ...], fmt: str, output: Path,
                        documents: str | None, done_only: bool, vague_policy: str | None, events_per: str,
@@ -55,6 +57,11 @@ def make_command(open_project: Callable[[Path | None], Any]) -> click.Command:
         Formats: jsonl (the reference), csv, brat, spacy, conll, labelstudio, acled, ucdp
         (docs/export.md). A half-written export never replaces the previous one.
         """
+        from annotator.export.exporter import ExportOptions, export
+        from annotator.export.output import ExportError
+        from annotator.export.sources import Selection
+        from annotator.store import ProjectError
+
         chosen_docs = names((documents,)) if documents else None
         try:
             selection = Selection(gold=gold, coders=names(coders), document_ids=chosen_docs, done_only=done_only)

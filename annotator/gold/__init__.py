@@ -13,18 +13,28 @@ The rows themselves are stored and read by :class:`annotator.store.Project`
 ``write_gold``).
 """
 
-from annotator.gold.auto import AutoResult, auto_accept
-from annotator.gold.candidates import (
-    Candidates,
-    DocumentCandidates,
-    FieldDifference,
-    FieldItem,
-    LinkItem,
-    SpanItem,
-    build_candidates,
-)
-from annotator.gold.flags import GoldFlag, gold_flags
-from annotator.gold.session import Adjudication, DocumentProgress, ProjectProgress, project_progress
+import importlib
+from typing import Any
+
+# Where each public name lives. They are imported on first use (PEP 562), so that importing one
+# submodule, such as the command line's, does not load numpy and the agreement engine with it.
+_HOMES = {
+    "auto": ("AutoResult", "auto_accept"),
+    "candidates": ("Candidates", "DocumentCandidates", "FieldDifference", "FieldItem", "LinkItem", "SpanItem",
+                   "build_candidates"),
+    "flags": ("GoldFlag", "gold_flags"),
+    "session": ("Adjudication", "DocumentProgress", "ProjectProgress", "project_progress"),
+}
+_HOME = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Adjudication",

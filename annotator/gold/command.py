@@ -14,14 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from annotator.gold.auto import MODES, AutoResult, auto_accept
-from annotator.gold.candidates import MIN_CODERS, build_candidates
-from annotator.gold.session import project_progress
-from annotator.store import ProjectError
+from annotator.deferred import Deferred, DeferredChoice
+
+if TYPE_CHECKING:
+    from annotator.gold.auto import AutoResult
+
+# Candidates and automatic acceptance (numpy, the agreement engine) are imported when the command
+# runs, not when the command line starts: see annotator.deferred.
 
 
 def gold_command(open_project: Callable[[Path | None], Any]) -> click.Command:
@@ -30,10 +33,11 @@ def gold_command(open_project: Callable[[Path | None], Any]) -> click.Command:
     @click.command("gold")
     @click.option("--project", "-p", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="Project file (default: the sample project in your data folder).")
-    @click.option("--auto", "mode", type=click.Choice(MODES),
+    @click.option("--auto", "mode", type=DeferredChoice("annotator.gold.auto:MODES"),
                   help="Accept the items every coder agrees on (unanimous), or also those most coders "
                        "agree on (majority).")
-    @click.option("--min-coders", type=click.IntRange(min=2), default=MIN_CODERS, show_default=True,
+    @click.option("--min-coders", type=click.IntRange(min=2), default=Deferred("annotator.gold.candidates:MIN_CODERS"),
+                  show_default=True,
                   help="At least this many coders must agree for unanimous or majority.")
     @click.option("--adjudicator", help="Record the automatic decisions under this adjudicator "
                                         "(added with the role adjudicator if new).")
@@ -46,6 +50,9 @@ def gold_command(open_project: Callable[[Path | None], Any]) -> click.Command:
         Items are aligned spans, links and document fields of documents two or more coders
         marked done. Decisions are logged and undoable; the adjudication window decides the rest.
         """
+        from annotator.gold.auto import auto_accept
+        from annotator.store import ProjectError
+
         opened = open_project(project)
         try:
             ids = [d.strip() for d in documents.split(",") if d.strip()] if documents else None
@@ -94,6 +101,9 @@ def _auto_table(result: AutoResult, min_coders: int) -> str:
 
 
 def _show_status(project: Any, ids: list[str] | None, min_coders: int) -> None:
+    from annotator.gold.candidates import build_candidates
+    from annotator.gold.session import project_progress
+
     candidates = build_candidates(project, ids, min_coders=min_coders)
     rows = [["layer", "items", "unanimous", "majority", "disagreement"]]
     for layer, c in candidates.counts().items():

@@ -12,12 +12,11 @@ Label Studio into a new project).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from annotator.export.sources import GOLD
-from annotator.imports import brat, jsonl, labelstudio
-from annotator.imports.apply import apply
-from annotator.imports.incoming import ImportReport
-from annotator.store import Project
+if TYPE_CHECKING:
+    from annotator.imports.incoming import ImportReport
+    from annotator.store import Project
 
 FORMATS = ("jsonl", "brat", "labelstudio")
 
@@ -26,6 +25,12 @@ def import_annotations(project: Project, path: Path, fmt: str, *, coder: str | N
                        gold: bool = False) -> ImportReport:
     """Import ``path`` in format ``fmt``; ``coder``: whose work it is (default: as the file says),
     ``gold``: import it as the gold standard. Bad items are in the report, never raised."""
+    # Here rather than above: the command line imports this package for FORMATS when it starts.
+    from annotator.export.sources import GOLD
+    from annotator.imports import brat, jsonl, labelstudio
+    from annotator.imports.apply import apply
+    from annotator.imports.incoming import ImportReport
+
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     if gold and coder:

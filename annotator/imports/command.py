@@ -11,7 +11,6 @@ from typing import Any
 import click
 
 from annotator.imports import FORMATS, import_annotations
-from annotator.store import ProjectError
 
 
 def make_command(open_project: Callable[[Path | None], Any]) -> click.Command:
@@ -34,6 +33,8 @@ def make_command(open_project: Callable[[Path | None], Any]) -> click.Command:
         text. Importing the same file again adds nothing. Exits with status 1 when anything was
         rejected.
         """
+        from annotator.store import ProjectError
+
         opened = open_project(project)
         try:
             report = import_annotations(opened, file, fmt, coder=coder, gold=gold)

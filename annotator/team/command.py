@@ -13,12 +13,8 @@ from typing import Any
 
 import click
 
-from annotator.store import ProjectError
-from annotator.team.assign import plan_assignment
-from annotator.team.codebook_map import CodebookMap
-from annotator.team.merge import copy_names, merge, open_conflicts, resolve_conflict
-from annotator.team.pack import pack
-from annotator.team.status import render_status, team_status
+# The team modules (and the store with them) are imported when a command runs, not when the
+# command line starts.
 
 OpenProject = Callable[[Path | None], Any]
 PROJECT_HELP = "Project file (default: the sample project in your data folder)."
@@ -32,6 +28,9 @@ def _project_option(func: Callable) -> Callable:
 def run_assign_plan(project: Any, coders: list[str], document_ids: list[str], *, overlap: float, per_doc: int,
                     seed: int | None, by_outlet: bool, dry_run: bool) -> str:
     """``annotator assign --coders ...``: plan, write unless ``dry_run``, and say what happened."""
+    from annotator.store import ProjectError
+    from annotator.team.assign import plan_assignment
+
     try:
         plan = plan_assignment(project, coders, overlap=overlap, per_doc=per_doc, seed=seed, by_outlet=by_outlet,
                                document_ids=document_ids or None)
@@ -48,6 +47,9 @@ def status_command(open_project: OpenProject) -> click.Command:
     @_project_option
     def status(project: Path | None) -> None:
         """Per-coder progress: documents done, in progress, to do, time spent; copies out; conflicts."""
+        from annotator.store import ProjectError
+        from annotator.team.status import render_status, team_status
+
         opened = open_project(project)
         try:
             click.echo(render_status(team_status(opened)))
@@ -71,6 +73,9 @@ def pack_command(open_project: OpenProject) -> click.Command:
         The copy holds the documents assigned to the coder, the codebook and the coder's own
         annotations, nothing of other coders and no gold standard. An existing file is never replaced.
         """
+        from annotator.store import ProjectError
+        from annotator.team.pack import pack
+
         opened = open_project(project)
         try:
             result = pack(opened, coder.strip(), output)
@@ -108,6 +113,10 @@ def merge_command(open_project: OpenProject) -> click.Command:
             raise click.UsageError("--resolve ID and --take N go together")
         if not files and not list_conflicts and conflict_id is None:
             raise click.UsageError("name the copies to merge, or give --conflicts or --resolve")
+        from annotator.store import ProjectError
+        from annotator.team.codebook_map import CodebookMap
+        from annotator.team.merge import copy_names, merge, open_conflicts, resolve_conflict
+
         opened = open_project(project)
         try:
             if files:
