@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 STATUSES = ("todo", "in_progress", "done", "skipped")
 BUSY_TIMEOUT_S = 5.0
+TEXTS_KEPT = 8  # document texts a Project keeps in memory (see Project._texts)
 
 
 class ProjectError(Exception):
@@ -131,6 +132,10 @@ class Project(GoldStore, TeamStore):
         self.path = path
         self.codebook = codebook
         self._coder_ids: dict[str, int] = {}
+        # The texts of the documents read last (id -> text). A text never changes after import
+        # (a trigger refuses it), so a coder's edits check their spans against the text the
+        # session already holds instead of reading the whole document again for each edit.
+        self._texts: dict[str, str] = {}
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -507,8 +512,26 @@ class Project(GoldStore, TeamStore):
                               "WHERE id = ?", [document_id]).fetchone()
         if row is None:
             raise NotFoundError(f"no document {document_id!r} in {self.path}")
+        self._remember_text(document_id, row[2])
         return Document(id=row[0], title=row[1], text=row[2], outlet=row[3], url=row[4], published=row[5],
                         meta=json.loads(row[6]), origin=row[7])
+
+    def _text(self, document_id: str) -> str:
+        """A document's text (NotFoundError for an unknown id), from memory when it was read lately."""
+        text = self._texts.get(document_id)
+        if text is None:
+            row = self.db.execute("SELECT text FROM documents WHERE id = ?", [document_id]).fetchone()
+            if row is None:
+                raise NotFoundError(f"no document {document_id!r} in {self.path}")
+            text = row[0]
+        self._remember_text(document_id, text)
+        return text
+
+    def _remember_text(self, document_id: str, text: str) -> None:
+        self._texts.pop(document_id, None)
+        self._texts[document_id] = text  # the newest last
+        if len(self._texts) > TEXTS_KEPT:
+            del self._texts[next(iter(self._texts))]
 
     def document_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY rowid")]
@@ -672,8 +695,7 @@ class Project(GoldStore, TeamStore):
         ConflictError if an annotation with ``id`` exists (another window restored it first).
         """
         coder_id = self._coder_id(coder)
-        text = self.document(document_id).text
-        quote = check_span(text, start, end)
+        quote = check_span(self._text(document_id), start, end)
         if not self.codebook.has_layer(layer):
             raise InvalidValueError(f"the codebook has no layer {layer!r} "
                                     f"(layers: {', '.join(l.id for l in self.codebook.layers)})")
@@ -710,7 +732,7 @@ class Project(GoldStore, TeamStore):
             new_start = before.start if start is None else start
             new_end = before.end if end is None else end
             new_attrs = before.attrs if attrs is None else dict(attrs)
-            quote = check_span(self.document(before.document_id).text, new_start, new_end)
+            quote = check_span(self._text(before.document_id), new_start, new_end)
             self._check_attrs(before.layer, new_attrs)
             cur = self.db.execute('UPDATE annotations SET start = ?, "end" = ?, quote = ?, attrs = ?, updated_at = ? '
                                   "WHERE id = ? AND coder_id = ?",
@@ -941,7 +963,7 @@ class Project(GoldStore, TeamStore):
         ConflictError and nothing is written.
         """
         coder_id = self._coder_id(coder)
-        self.document(document_id)
+        self._text(document_id)  # an unknown document is an error
         try:
             spec = self.codebook.document_field(field)
         except KeyError as exc:
