@@ -752,7 +752,7 @@ class Project(GoldStore, TeamStore):
         """
         with self._write():
             ann, coder_id = self._writable(coder, annotation_id, expect)
-            links = [l for l in self.links(ann.document_id, coder) if annotation_id in (l.from_id, l.to_id)]
+            links = self._links_of(ann, coder_id)
             cur = self.db.execute("DELETE FROM annotations WHERE id = ? AND coder_id = ?",  # links cascade
                                   [annotation_id, coder_id])
             _one_row(cur, ann)
@@ -924,6 +924,14 @@ class Project(GoldStore, TeamStore):
             self._touch(coder_id, link.document_id)
             self._log(coder_id, link.document_id, "delete_link", _link_payload(link))
         return link
+
+    def _links_of(self, ann: Annotation, coder_id: int) -> list[Link]:
+        """The links from or to ``ann`` (without reading the other links of its document)."""
+        return [Link(*row) for row in self.db.execute(
+            "SELECT l.id, l.document_id, k.name, l.from_id, l.to_id, l.kind FROM links l "
+            "JOIN coders k ON k.id = l.coder_id WHERE l.document_id = ? AND l.coder_id = ? "
+            "AND (l.from_id = ? OR l.to_id = ?) ORDER BY l.created_at, l.rowid",
+            [ann.document_id, coder_id, ann.id, ann.id])]
 
     def links(self, document_id: str, coder: str | None = None) -> list[Link]:
         sql = ("SELECT l.id, l.document_id, k.name, l.from_id, l.to_id, l.kind FROM links l "
