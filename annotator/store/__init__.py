@@ -442,9 +442,14 @@ class Project(GoldStore, TeamStore):
         return seq
 
     def changes(self, *, document_id: str | None = None, coder: str | None = None,
-                since: int = 0, actions: Iterable[str] | None = None, after: str | None = None) -> list[Change]:
+                since: int = 0, actions: Iterable[str] | None = None, after: str | None = None,
+                limit: int | None = None) -> list[Change]:
         """The log in order; ``actions`` keeps only those actions, ``after`` only entries later than
-        that timestamp (both filtered in SQL, so a long log is not decoded for a few rows)."""
+        that timestamp (both filtered in SQL, so a long log is not decoded for a few rows).
+
+        ``limit``: at most that many entries, a page; the next page starts after the last one's
+        seq (``since=page[-1].seq``). :meth:`iter_changes` reads a whole log that way.
+        """
         sql = ("SELECT c.seq, c.at, k.name, c.document_id, c.action, c.payload FROM changes c "
                "LEFT JOIN coders k ON k.id = c.coder_id WHERE c.seq > ?")
         args: list[Any] = [since]
@@ -461,8 +466,23 @@ class Project(GoldStore, TeamStore):
         if after is not None:
             sql += " AND c.at > ?"
             args.append(after)
+        sql += " ORDER BY c.seq"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
         return [Change(seq, at, name, doc, action, json.loads(payload))
-                for seq, at, name, doc, action, payload in self.db.execute(sql + " ORDER BY c.seq", args)]
+                for seq, at, name, doc, action, payload in self.db.execute(sql, args)]
+
+    def iter_changes(self, *, page: int = 10_000, since: int = 0, **filters: Any) -> Iterator[Change]:
+        """The log as :meth:`changes` filters it, read ``page`` entries at a time: a log of millions
+        of rows streams in the memory of one page (each page is its own query, so entries logged
+        while it streams are read too)."""
+        while True:
+            batch = self.changes(since=since, limit=page, **filters)
+            yield from batch
+            if len(batch) < page:
+                return
+            since = batch[-1].seq
 
     # -- documents -------------------------------------------------------------------------------
 
