@@ -224,12 +224,23 @@ def click_document(window: MainWindow, document_id: str):
 
 def coder_case(app, name: str, length: int, n_annotations: int, rounds: int, tmp: Path) -> dict[str, list[float]]:
     project = build(tmp / f"{length}-{n_annotations}.db", DOCUMENTS, n_annotations, length)
-    settings = QSettings(str(tmp / f"{length}-{n_annotations}.ini"), QSettings.Format.IniFormat)
+    try:
+        return drive(app, project, project.document_ids(), rounds, tmp / f"{length}-{n_annotations}.ini")
+    finally:
+        project.close()
+
+
+def drive(app, project: Project, ids: list[str], rounds: int, settings_file: Path) -> dict[str, list[float]]:
+    """The coder "bench" in the real window, ``rounds`` times over the documents ``ids`` (each
+    assigned to bench, with spans to edit): the timings of ACTIONS, and how long the window took
+    to show its first document ("window start")."""
+    settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    started = time.perf_counter()
     window = MainWindow(project, "bench", settings=settings)
     window.resize(1500, 900)
     window.show()
     app.processEvents()
-    ids = project.document_ids()
+    opened = (time.perf_counter() - started) * 1000
     rng = random.Random(3)
     results: dict[str, list[float]] = {k: [] for k in ACTIONS}
     best = window.form.editor("best", "casualty").edit
@@ -280,7 +291,7 @@ def coder_case(app, name: str, length: int, n_annotations: int, rounds: int, tmp
                                                                      Qt.KeyboardModifier.ControlModifier)))
         assert window.session.document.id != document_id
     window.close()
-    project.close()
+    results["window start"] = [opened]
     return results
 
 
@@ -294,6 +305,7 @@ def coder(app, rounds: int, only: str | None) -> None:
                 continue
             case = Conditions()
             results = coder_case(app, name, length, n_annotations, rounds, Path(folder))
+            results.pop("window start")
             case.close()
             print(f"### {name}: {length:,} characters, {n_annotations:,} annotations per article\n")
             print(case.header().split("\n", 1)[1] + "\n")
