@@ -8,6 +8,7 @@ gives each figure also as a multiple of that loop, which moves with the load muc
 
 from __future__ import annotations
 
+import atexit
 import os
 import platform
 import sqlite3
@@ -26,9 +27,27 @@ def cpu_model() -> str:
     return platform.processor() or "unknown CPU"
 
 
-def describe() -> str:
+def machine() -> str:
     return (f"machine: {platform.machine()}, {os.cpu_count()} CPUs: {cpu_model()}, Python {platform.python_version()}, "
             f"SQLite {sqlite3.sqlite_version}, {platform.system()}")
+
+
+_run: Conditions | None = None
+
+
+def describe() -> str:
+    """The machine, its load and the reference loop, for the top of a benchmark's output; when the
+    benchmark ends, the load and the loop are measured and printed again (once per run)."""
+    global _run
+    if _run is None:
+        _run = Conditions()
+        atexit.register(_print_after, _run)
+    return _run.header()
+
+
+def _print_after(conditions: Conditions) -> None:
+    conditions.close()
+    print(f"\nafter:  {conditions.load_after}; reference loop {conditions.reference_after:.1f} ms")
 
 
 def load() -> str:
@@ -54,7 +73,8 @@ def _reference_work() -> int:
 
 
 def reference_loop(rounds: int = 7) -> float:
-    """Milliseconds for the fixed work (median of ``rounds``): about 25 ms on a quiet 2020 server core."""
+    """Milliseconds for the fixed work (median of ``rounds``): 13-14 ms on the quiet 2-vCPU AMD EPYC
+    of docs/benchmarks.md."""
     times = []
     for _ in range(rounds):
         started = time.perf_counter()
@@ -86,7 +106,7 @@ class Conditions:
         return ms / self.reference_ms
 
     def header(self) -> str:
-        lines = [describe(), f"before: {self.load_before}; reference loop {self.reference_before:.1f} ms"]
+        lines = [machine(), f"before: {self.load_before}; reference loop {self.reference_before:.1f} ms"]
         if self.reference_after is not None:
             lines.append(f"after:  {self.load_after}; reference loop {self.reference_after:.1f} ms")
         return "\n".join(lines)
