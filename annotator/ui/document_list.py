@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QTableView, QVBoxLayout, QWidget, QHeaderView
@@ -21,7 +21,15 @@ class Row:
     document_id: str
     title: str
     status: str
-    search_key: str  # normalized title and id, so search ignores tashkeel and alef variants
+    _search_key: str | None = field(default=None, repr=False)
+
+    @property
+    def search_key(self) -> str:
+        """The title and id normalized, so search ignores tashkeel and alef variants; made at the
+        first search, not for each of a hundred thousand rows when the list is filled."""
+        if self._search_key is None:
+            self._search_key = normalize_for_matching(f"{self.title} {self.document_id}")
+        return self._search_key
 
 
 class DocumentListModel(HeaderedTableModel):
@@ -40,7 +48,7 @@ class DocumentListModel(HeaderedTableModel):
     def set_rows(self, rows: list[tuple[str, str, str]]) -> None:
         """``rows``: (document id, title, status) in project order."""
         self.beginResetModel()
-        self._rows = [Row(d, t, s, normalize_for_matching(f"{t} {d}")) for d, t, s in rows]
+        self._rows = [Row(d, t, s) for d, t, s in rows]
         self._index = {r.document_id: i for i, r in enumerate(self._rows)}
         self._counts = Counter(r.status for r in self._rows)
         self.endResetModel()
@@ -112,7 +120,7 @@ class DocumentFilter(QSortFilterProxyModel):
         row = model._rows[source_row]
         if self._status is not None and row.status != self._status:
             return False
-        return self._needle in row.search_key
+        return not self._needle or self._needle in row.search_key
 
 
 class DocumentList(QWidget):

@@ -223,9 +223,7 @@ class MainWindow(QMainWindow):
     # -- documents -----------------------------------------------------------------------------------
 
     def _load_documents(self) -> None:
-        assignments = self.project.assignments(self.coder)
-        titles = self.project.document_titles(a.document_id for a in assignments)
-        self.documents.model.set_rows([(a.document_id, titles[a.document_id], a.status) for a in assignments])
+        self.documents.model.set_rows(self.project.assignment_list(self.coder))
         self._update_progress()
 
     def _document_chosen(self, index: Any, _previous: Any = None) -> None:
