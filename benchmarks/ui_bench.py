@@ -51,7 +51,7 @@ from machine import Conditions  # noqa: E402  (benchmarks/machine.py: run from t
 from annotator.model import Document  # noqa: E402
 from annotator.offsets import OffsetMap  # noqa: E402
 from annotator.store import Project  # noqa: E402
-from annotator.ui.app import application  # noqa: E402
+from annotator.ui.app import application, settle_heap  # noqa: E402
 from annotator.ui.adjudication_window import AdjudicationWindow  # noqa: E402
 from annotator.ui.main_window import MainWindow  # noqa: E402
 
@@ -241,6 +241,7 @@ def drive(app, project: Project, ids: list[str], rounds: int, settings_file: Pat
     window.show()
     app.processEvents()
     opened = (time.perf_counter() - started) * 1000
+    settle_heap()  # as `annotator gui` does once its window is shown
     rng = random.Random(3)
     results: dict[str, list[float]] = {k: [] for k in ACTIONS}
     best = window.form.editor("best", "casualty").edit

@@ -3,6 +3,7 @@ last guard against tracebacks."""
 
 from __future__ import annotations
 
+import gc
 import sys
 import traceback
 from collections.abc import Callable
@@ -29,6 +30,19 @@ def application() -> QApplication:
     font.setFamilies([font.family()] + arabic_families())  # Arabic titles in lists and forms
     app.setFont(font)
     return app  # type: ignore[return-value]
+
+
+def settle_heap() -> None:
+    """Exempt what is alive once the window is up from Python's cyclic garbage collector.
+
+    A full collection scans every object the collector tracks: some 130,000 once the window is
+    up (modules, Qt wrappers, the codebook, the gazetteer), all of which live as long as the
+    process. Frozen after one last collection, they are skipped, and the full collections that
+    coding triggers every few documents take ~4 ms instead of ~80 (a visible stall on whatever
+    edit or document they fell on). What is created later is collected as before.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
@@ -212,6 +226,7 @@ def _run_window(project_path: Path, make: Callable[[Project], QMainWindow | None
         if window is None:
             return 0
         window.show()
+        settle_heap()
         return app.exec()
     except ProjectError as exc:
         QMessageBox.critical(None, "annotator", str(exc))
