@@ -23,8 +23,11 @@ from annotator.ui.field_editors import (EMPTY_CHOICE, ComboBox, FieldEditor, Tex
                                        make_label)
 from annotator.ui.signals import blocked
 
-PROPOSAL_NOTE = ("قيم مقترحة من النص (بإطار متقطع) لم تُحفظ بعد. اضغط P لقبولها كلها أو غيّرها.\n"
-                 "Proposed from the text (dashed), not saved yet: P accepts them all, or change them.")
+# Each language its own paragraph and direction: in one right-to-left label the English
+# sentence's full stop was drawn at its start.
+PROPOSAL_NOTE = ("<p dir='rtl'>قيم مقترحة من النص (بإطار متقطع) لم تُحفظ بعد. اضغط P لقبولها كلها أو غيّرها.</p>"
+                 "<p dir='ltr'>Proposed from the text (dashed), not saved yet: P accepts them all, "
+                 "or change them.</p>")
 HINT = ("حدّد نصاً في المقال ثم اضغط مفتاح الطبقة لإنشاء وسم.\n"
         "Select text and press a layer key to create a span.")
 NO_TARGETS = "لا توجد وسوم مناسبة بعد\nNo matching spans yet"
@@ -254,6 +257,7 @@ class CodingForm(QWidget):
         self.header.setStyleSheet("font-weight: bold;")
         span_column.addWidget(self.header)
         self.proposal_note = QLabel(PROPOSAL_NOTE, span_box)
+        self.proposal_note.setTextFormat(Qt.TextFormat.RichText)
         self.proposal_note.setWordWrap(True)
         self.proposal_note.setStyleSheet("background: #fff3cd; color: #5c3d00; border: 2px dashed #b7791f; padding: 4px;")
         self.proposal_note.hide()
