@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
         self.edges_action = self._action(bar, "Edges from selection", "E", self.edges_from_selection)
         self.delete_action = self._action(bar, "Delete span", QKeySequence.StandardKey.Delete, self.delete_current)
         self.accept_proposals_action = self._action(bar, "Accept proposed values", "P", self.accept_proposals)
+        self.fill_action = self._action(None, "Go to the first empty field", "F",
+                                        lambda: self.form.focus_first_empty_required())
         bar.addSeparator()
         self.undo_action = self._action(bar, "Undo", QKeySequence.StandardKey.Undo, self.undo)
         self.redo_action = self._action(bar, "Redo", "Ctrl+Shift+Z", self.redo)
@@ -323,8 +325,9 @@ class MainWindow(QMainWindow):
         ann = self._edit(self.session.create, layer, *span, select_created=True)
         if ann is not None:
             self._selection = None
+            # The article keeps the keys: P takes the proposals, Ctrl+Z undoes the span, the next
+            # layer key tags the next selection; F goes to the first empty field when wanted.
             self._propose(ann)
-            self.form.focus_first_empty_required()
 
     def _propose(self, ann: Annotation) -> None:
         """Propose field values from the span's text; shown as proposed, stored only when accepted."""

@@ -174,3 +174,13 @@ def test_clicking_a_link_arc_selects_the_linked_span(qtbot, window: MainWindow, 
     assert window._current == actor
     window.article.grab()
     assert [arc[2] for arc in window.article._arcs] == [casualty]  # the link shows from its other end too
+
+
+def test_after_tagging_the_keys_stay_with_the_article(qtbot, window: MainWindow, project: Project) -> None:
+    select(window, "١٢ مدنياً")
+    qtbot.keyClick(window.article, Qt.Key.Key_K)
+    assert window.article.hasFocus()  # P, Ctrl+Z and the layer keys act at once
+    qtbot.keyClick(window.article, Qt.Key.Key_P)
+    assert project.annotations("hawama", "mona")[0].attrs["low"] == 12
+    qtbot.keyClick(window.article, Qt.Key.Key_F)  # F: to the first empty field of the span
+    qtbot.waitUntil(lambda: window.form.editor("outcome", "casualty").hasFocus())
