@@ -17,6 +17,7 @@ Nothing above :mod:`annotator.store` sees an engine.
 from __future__ import annotations
 
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import count
@@ -33,7 +34,7 @@ RETRY = "retry"  # the database could not take it now (locked, busy, disk, netwo
 _savepoints = count(1)
 
 
-class Engine:
+class Engine(ABC):
     """A connection to a project database and the dialect of its engine (see the module docstring)."""
 
     name: str  # "sqlite" or "postgresql"
@@ -41,40 +42,48 @@ class Engine:
 
     # -- statements ----------------------------------------------------------------------------
 
+    @abstractmethod
     def execute(self, sql: str, args: Sequence[Any] = ()) -> Any:
         """Run one statement (``?`` placeholders); returns a DB-API cursor (fetchone, fetchall,
         iteration, rowcount)."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
         """Run one statement for each row; the cursor's rowcount is the total."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def insert(self, sql: str, args: Sequence[Any], key: str) -> int | None:
         """Run an INSERT and return the ``key`` column of the new row (an automatic id), or None
         when the statement inserted nothing (``ON CONFLICT DO NOTHING``)."""
-        raise NotImplementedError
+        ...
 
     # -- transactions --------------------------------------------------------------------------
 
     @property
+    @abstractmethod
     def in_transaction(self) -> bool:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def begin_write(self) -> None:
         """Start a transaction holding the write lock (writers take turns)."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def begin_read(self) -> None:
         """Start a read-only transaction: its reads share one snapshot."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def commit(self) -> None:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def rollback(self) -> None:
         """End the transaction without writing (also after the connection was lost)."""
-        raise NotImplementedError
+        ...
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -90,50 +99,60 @@ class Engine:
             raise
         self.execute(f"RELEASE SAVEPOINT {name}")
 
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def data_version(self) -> int:
         """A number that changes when another connection commits to the project."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def integrity_problems(self) -> list[str]:
         """What the engine's own checks find wrong with the database (empty: nothing)."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def tables(self) -> list[tuple[str, list[str], str]]:
         """The project's tables in the order they were created (a table after those it refers to):
         (name, columns without the engine's own, the column that orders rows as they were added)."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def reset_counters(self) -> None:
         """After rows were inserted with their ids: new ids continue after the largest one."""
-        raise NotImplementedError
+        ...
 
     # -- dialect -------------------------------------------------------------------------------
 
+    @abstractmethod
     def text_agg(self, expr: str, separator: str = ",") -> str:
         """SQL that joins ``expr`` (any type) over a group with ``separator`` (one character)."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def json_field(self, column: str, key: str) -> str:
         """SQL for the value of a top-level ``key`` of the JSON text in ``column``, as text."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def json_items(self, column: str, key: str, alias: str) -> str:
         """A FROM item: one row per element of the JSON array at ``key`` of ``column``, its text in
         ``alias.value``."""
-        raise NotImplementedError
+        ...
 
     # -- errors --------------------------------------------------------------------------------
 
+    @abstractmethod
     def error_kind(self, exc: BaseException) -> str | None:
         """CONFLICT, DENIED or RETRY for an error of this engine; None for anything else."""
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def problem(self, exc: BaseException) -> str:
         """The engine's complaint as a sentence saying what happened and what to do."""
-        raise NotImplementedError
+        ...
 
 
 class SQLiteEngine(Engine):
