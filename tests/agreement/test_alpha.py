@@ -12,6 +12,8 @@ import pytest
 from annotator.agreement import alpha as alpha_module
 from annotator.agreement import bootstrap_alpha, krippendorff_alpha, masi_distance
 
+from .hayes_2007 import HAYES_2007
+
 NAN = math.nan
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 
@@ -86,18 +88,7 @@ def test_krippendorff_2004_p227_three_categories_as_strings():
 def test_hayes_krippendorff_2007_ordinal_example():
     """Hayes & Krippendorff (2007) p. 84, 5 observers x 40 units, ordinal alpha = .7598 (as in
     DKPro Agreement's HayesKrippendorff2007Test, 4 decimals); equal to the package to 1e-9."""
-    N = None
-    units = [
-        (1, 1, 2, N, 2), (1, 1, 0, 1, N), (2, 3, 3, 3, N), (N, 0, 0, N, 0), (0, 0, 0, N, 0),
-        (0, 0, 0, N, 0), (1, 0, 2, N, 1), (1, N, 2, 0, N), (2, 2, 2, N, 2), (2, 1, 1, 1, N),
-        (N, 1, 0, 0, N), (0, 0, 0, 0, N), (1, 2, 2, 2, N), (3, 3, 2, 2, 3), (1, 1, 1, N, 1),
-        (1, 1, 1, N, 1), (2, 1, 2, N, 2), (1, 2, 3, 3, N), (1, 1, 0, 1, N), (0, 0, 0, N, 0),
-        (0, 0, 1, 1, N), (0, 0, N, 0, 0), (2, 3, 3, 3, N), (0, 0, 0, 0, N), (1, 2, N, 2, 2),
-        (0, 1, 1, 1, N), (0, 0, 0, 1, 0), (1, 2, 1, 2, N), (1, 1, 2, 2, N), (1, 1, 2, N, 2),
-        (1, 1, 0, N, 0), (2, 1, 2, 1, N), (2, 2, N, 2, 2), (3, 2, 2, 2, N), (2, 2, 2, N, 2),
-        (2, 2, 3, N, 2), (2, 2, 2, N, 2), (2, 2, N, 1, 2), (2, 2, 2, 2, N), (1, 1, 1, N, 1),
-    ]
-    data = [list(coder) for coder in zip(*units)]
+    data = [list(coder) for coder in zip(*HAYES_2007)]
     result = krippendorff_alpha(data, "ordinal")
     assert result.value == pytest.approx(0.7598, abs=5e-5)
     as_float = [[NAN if v is None else v for v in row] for row in data]
