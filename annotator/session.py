@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from itertools import count
 from typing import Any
 
+from annotator.history import UndoHistory
 from annotator.model import Annotation, Document, Link
 from annotator.store import (DatabaseWriteError, InvalidValueError, NotFoundError, NotReadyError, Project,
                              ProjectError, check_span)
@@ -121,7 +122,7 @@ class _Mirror:
         del self.ordered[bisect_left(self.ordered, self._key(ann), key=self._key)]
 
 
-class CodingSession:
+class CodingSession(UndoHistory):
     """Edits by one coder on one project. See the module docstring for the guarantees."""
 
     def __init__(self, project: Project, coder: str):
@@ -349,18 +350,6 @@ class CodingSession:
             raise InvalidValueError("; ".join(problems))
 
     # -- history -------------------------------------------------------------------------------------
-
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
-    def can_redo(self) -> bool:
-        return bool(self._redo)
-
-    def undo_text(self) -> str:
-        return self._undo[-1].description if self._undo else ""
-
-    def redo_text(self) -> str:
-        return self._redo[-1].description if self._redo else ""
 
     def undo(self) -> str | None:
         """Undo the last edit (opening its document if another is open); returns its document id."""

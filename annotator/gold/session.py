@@ -54,6 +54,7 @@ from annotator.gold.decisions import (
     reject_span,
 )
 from annotator.gold.flags import GoldFlag, gold_flags
+from annotator.history import UndoHistory
 from annotator.model import Annotation, Document, GoldAnnotation, GoldLabel, GoldLink, Link, Provenance
 from annotator.store import (
     InvalidValueError,
@@ -98,7 +99,7 @@ class _Step:
     edit: GoldEdit  # what reverses the step's last application
 
 
-class Adjudication:
+class Adjudication(UndoHistory):
     """One adjudicator's session on a project (module docstring)."""
 
     def __init__(self, project: Project, adjudicator: str | None = None, *, min_coders: int = MIN_CODERS):
@@ -351,18 +352,6 @@ class Adjudication:
         self._regold()
 
     # -- history -------------------------------------------------------------------------------------
-
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
-    def can_redo(self) -> bool:
-        return bool(self._redo)
-
-    def undo_text(self) -> str:
-        return self._undo[-1].description if self._undo else ""
-
-    def redo_text(self) -> str:
-        return self._redo[-1].description if self._redo else ""
 
     def undo(self) -> str | None:
         """Undo the last decision (opening its document if needed); returns its document id."""
