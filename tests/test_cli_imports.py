@@ -58,3 +58,10 @@ def test_options_whose_values_load_later_still_list_and_check_them() -> None:
     result = runner.invoke(cli, ["export", "--gold", "--format", "xml", "-o", "out"])
     assert result.exit_code == 2
     assert "'jsonl'" in result.output
+
+
+def test_opening_a_project_file_loads_neither_pandas_nor_numpy(tmp_path) -> None:
+    # sqlite-utils would import both when installed (annotator/store/sqlite_lib.py hides them).
+    path = tmp_path / "p.annotator.db"
+    code = f"from annotator.store import Project\nProject.open({str(path)!r}, create=True).close()\n"
+    assert heavy_modules_after(code) == ["sqlite_utils"]

@@ -41,7 +41,7 @@ from annotator.store.gold import GoldEdit, GoldStore
 from annotator.store.team import TeamStore
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from annotator.store.sqlite_lib import Database
 
 # sqlite-utils (and with it numpy, and pandas where installed) and the schema's migrations are
 # imported when a project file is opened, not by every command that names a store error.
@@ -1160,7 +1160,7 @@ def _read_only_reason(path: Path) -> str | None:
 
 
 def _connect(path: Path, read_only: str | None) -> Database:
-    from sqlite_utils import Database
+    from annotator.store.sqlite_lib import Database
 
     if read_only is None:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
@@ -1190,7 +1190,7 @@ def _use_wal(db: Database, path: Path) -> None:
 
 
 def _known_migrations() -> list[str]:
-    from sqlite_utils import Database
+    from annotator.store.sqlite_lib import Database
 
     from annotator.schema import migrations
 

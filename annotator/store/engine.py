@@ -24,7 +24,7 @@ from itertools import count
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # sqlite-utils (which imports numpy, and pandas where installed) loads with a project
-    from sqlite_utils import Database
+    from annotator.store.sqlite_lib import Database
 
 # What an error means for the write that raised it (Engine.error_kind).
 CONFLICT = "conflict"  # a constraint refused it: the rows changed; retrying will not help

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from sqlite_utils import Database
+from annotator.store.sqlite_lib import Database
 
 from annotator.schema import migrations
 from annotator.store.postgres import CHANNEL

@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlite_utils import Database
+from annotator.store.sqlite_lib import Database
 
 from annotator.schema import migrations
 from annotator.store import Project, ProjectError, _now
