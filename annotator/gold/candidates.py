@@ -48,7 +48,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations, count, repeat
 from typing import Any
 
@@ -67,6 +67,7 @@ SPAN_KINDS = ("presence", "edges", "attribute")
 LINKS, DOCUMENT = "links", "document"  # pseudo-layers of link and field items in counts
 
 _PRESENCE, _EDGES, _ATTRIBUTE = 1, 2, 4
+_KEEP_DOCUMENTS = 8  # documents whose items a Candidates keeps built
 
 
 # -- items ---------------------------------------------------------------------------------------
@@ -118,9 +119,13 @@ class SpanItem:
     def coders(self) -> tuple[str, ...]:
         return tuple(self.versions)
 
-    @property
+    @functools.cached_property
     def annotation_ids(self) -> tuple[str, ...]:
         return tuple(a.id for a in self.versions.values() if a is not None)
+
+    @functools.cached_property
+    def sorted_ids(self) -> tuple[str, ...]:
+        return tuple(sorted(self.annotation_ids))
 
     def agreeing(self, coder: str) -> tuple[str, ...]:
         """The coders whose version is the same as ``coder``'s (``coder`` included)."""
@@ -159,7 +164,7 @@ class LinkItem:
     def kinds(self) -> tuple[str, ...]:
         return () if self.status == "unanimous" else ("link",)
 
-    @property
+    @functools.cached_property
     def targets(self) -> tuple[str, ...]:
         """Every span item some coder links to, in first-seen order."""
         return tuple(dict.fromkeys(t for v in self.versions.values() if v for t in v))
@@ -364,10 +369,10 @@ class Candidates:
         if min_coders < 2:
             raise ValueError("gold needs at least two coders to agree (min_coders >= 2)")
         self.codebook, self.min_coders, self._gold = codebook, min_coders, dict(gold)
-        # A document's coder spans are read once: decisions change gold, never the coders' work.
-        self._fetch = functools.lru_cache(maxsize=8)(fetch)
-        self._fetch_links, self._fetch_labels = fetch_links, fetch_labels
-        self._compared: dict[tuple[int, int], tuple[FieldDifference, ...]] = {}
+        self._fetch, self._fetch_links, self._fetch_labels = fetch, fetch_links, fetch_labels
+        # The last few documents' items: unresolved as built, and as last resolved (document()).
+        self._bare: dict[str, DocumentCandidates] = {}
+        self._resolved: dict[str, DocumentCandidates] = {}
         candidates = {d: c for d, c in coding.coders.items() if len(c) >= 2}
         self.excluded = [(d, f"finished by {len(c)} coder(s); gold needs two") for d, c in coding.coders.items()
                          if len(c) < 2]
@@ -517,35 +522,57 @@ class Candidates:
     def regold(self, project: Any, document_ids: Iterable[str]) -> None:
         """Re-read the gold of some documents after decisions. The coders' work and its alignment
         stay as built, so items come back resolved without aligning again."""
-        fresh = load_gold(project, document_ids)
         for document_id in document_ids:
-            self._gold[document_id] = fresh.get(document_id, _Gold())
+            self._gold[document_id] = _document_gold(project, document_id)
 
     # -- items (one document) ----------------------------------------------------------------------
 
     def document(self, document_id: str) -> DocumentCandidates:
-        """The items of one candidate document (KeyError for others: see ``excluded``)."""
-        d = self._index[document_id]
-        coders = tuple(c for c, ok in zip(self.coders, self._done[d]) if ok)
+        """The items of one candidate document (KeyError for others: see ``excluded``).
+
+        Only the resolutions depend on gold: the items are built once per document
+        (:meth:`_unresolved`) and each call fills in what gold now says, keeping every item whose
+        resolution is unchanged, so a decision costs the same whatever else the document holds."""
+        bare = self._unresolved(document_id)
         gold = self._gold.get(document_id, _Gold())
-        annotations = self._fetch(document_id)
-        spans: list[SpanItem] = []
-        by_item: dict[int, SpanItem] = {}
-        for layer in self._layers:
-            lo, hi = np.searchsorted(layer.votes.doc, [d, d + 1])
-            for u in range(lo, hi):
-                by_item[layer.offset + u] = self._span_item(layer, u, document_id, coders, annotations, gold)
-        spans = sorted(by_item.values(), key=lambda s: (s.start, -s.end, s.layer))
-        links = self._link_items(d, document_id, coders, by_item, gold)
-        fields = self._field_items(d, document_id, coders, gold)
-        return DocumentCandidates(document_id, coders, tuple(spans), tuple(links), tuple(fields))
+        previous = self._resolved.get(document_id, bare)
+        spans = tuple(_resolve_span(item, old, gold) for item, old in zip(bare.spans, previous.spans))
+        by_id = {s.id: s for s in spans}
+        links = tuple(_resolve_link(item, old, by_id, gold) for item, old in zip(bare.links, previous.links))
+        fields = tuple(_resolve_field(item, old, gold) for item, old in zip(bare.fields, previous.fields))
+        self._resolved[document_id] = resolved = DocumentCandidates(document_id, bare.coders, spans, links, fields)
+        return resolved
 
     def all_documents(self) -> Iterable[DocumentCandidates]:
         for document_id in self.documents:
             yield self.document(document_id)
 
+    def _unresolved(self, document_id: str) -> DocumentCandidates:
+        """A document's items as the coders left them, resolution not yet filled in (read from
+        the store once: decisions change gold, never the coders' work)."""
+        if (cached := self._bare.get(document_id)) is not None:
+            return cached
+        d = self._index[document_id]
+        coders = tuple(c for c, ok in zip(self.coders, self._done[d]) if ok)
+        annotations = self._fetch(document_id)
+        by_item: dict[int, SpanItem] = {}
+        for layer in self._layers:
+            lo, hi = np.searchsorted(layer.votes.doc, [d, d + 1])
+            for u in range(lo, hi):
+                by_item[layer.offset + u] = self._span_item(layer, u, document_id, coders, annotations)
+        spans = sorted(by_item.values(), key=lambda s: (s.start, -s.end, s.layer))
+        links = self._link_items(d, document_id, coders, by_item)
+        fields = self._field_items(d, document_id, coders)
+        if len(self._bare) >= _KEEP_DOCUMENTS:  # an adjudicator moves on: keep the last few
+            oldest = next(iter(self._bare))
+            del self._bare[oldest]
+            self._resolved.pop(oldest, None)
+        bare = self._bare[document_id] = DocumentCandidates(document_id, coders, tuple(spans), tuple(links),
+                                                            tuple(fields))
+        return bare
+
     def _span_item(self, layer: _LayerUnits, u: int, document_id: str, coders: tuple[str, ...],
-                   annotations: Mapping[int, Annotation], gold: _Gold) -> SpanItem:
+                   annotations: Mapping[int, Annotation]) -> SpanItem:
         row, votes = layer.units[u], layer.votes
         slot = {c: i for i, c in enumerate(self.coders)}
         versions = {c: annotations[int(self._rowids[layer.rows[row[slot[c]]]])] if row[slot[c]] >= 0 else None
@@ -557,19 +584,13 @@ class Candidates:
         majority_version = versions[majority[0]] if majority else None
         if votes.majority_absent[u]:
             majority = tuple(c for c, a in versions.items() if a is None)
-        differences = ()
-        if "attribute" in kinds:  # the coders' versions never change under decisions: compare once
-            key = (layer.offset, u)
-            if key not in self._compared:
-                self._compared[key] = _differences(versions, layer.layer)
-            differences = self._compared[key]
-        resolution = next((gold.by_cover[i] for i in ids if i in gold.by_cover), None)
+        differences = _differences(versions, layer.layer) if "attribute" in kinds else ()
         return SpanItem(_item_id("span", document_id, layer.layer.id, *ids), document_id, layer.layer.id,
                         min(a.start for a in present), max(a.end for a in present), versions,
-                        STATUSES[votes.status[u]], kinds, differences, majority, majority_version, resolution,
+                        STATUSES[votes.status[u]], kinds, differences, majority, majority_version, None,
                         layer.layer)
 
-    def _field_items(self, d: int, document_id: str, coders: tuple[str, ...], gold: _Gold) -> list[FieldItem]:
+    def _field_items(self, d: int, document_id: str, coders: tuple[str, ...]) -> list[FieldItem]:
         items, votes = self._field_votes
         n_f = len(self._fields)
         lo, hi = np.searchsorted(items, [d * n_f, (d + 1) * n_f])
@@ -585,11 +606,11 @@ class Candidates:
             if votes.majority_absent[k]:
                 majority = tuple(c for c, v in versions.items() if comparable_value(v) is None)
             out.append(FieldItem(_item_id("field", document_id, spec.id), document_id, spec.id, versions,
-                                 STATUSES[votes.status[k]], majority, value, gold.labels.get(spec.id)))
+                                 STATUSES[votes.status[k]], majority, value))
         return out
 
-    def _link_items(self, d: int, document_id: str, coders: tuple[str, ...], by_item: Mapping[int, SpanItem],
-                    gold: _Gold) -> list[LinkItem]:
+    def _link_items(self, d: int, document_id: str, coders: tuple[str, ...],
+                    by_item: Mapping[int, SpanItem]) -> list[LinkItem]:
         from_items, kind_codes, votes = self._link_slots
         lo, hi = np.searchsorted(votes.doc, [d, d + 1])
         item_of = {a_id: s for s in by_item.values() for a_id in s.annotation_ids}
@@ -611,20 +632,43 @@ class Candidates:
                         for c in coders}
             majority = tuple(c for c in coders if votes.majority[k, slot[c]])
             majority_targets = versions[majority[0]] if majority else (() if votes.majority_absent[k] else None)
-            proposed = [t for t in dict.fromkeys(t for v in versions.values() if v for t in v)]
-            spans = {s.id: s for s in by_item.values()}
-            ready = source.resolved and all(spans[t].resolved for t in proposed)
-            resolved = source.resolved and (
-                source.resolution.provenance.decision == "rejected"
-                or (ready and all(spans[t].resolution.provenance.decision == "rejected"
-                                  or (source.resolution.id, spans[t].resolution.id, kind) in gold.links
-                                  for t in proposed)))
             out.append(LinkItem(_item_id("link", document_id, kind, source.id), document_id, kind, source.id,
                                 versions, tuple(rows[(source.id, kind)]), STATUSES[votes.status[k]], majority,
-                                majority_targets, resolved, ready))
+                                majority_targets))
         order = {s.id: (s.start, -s.end) for s in by_item.values()}
         out.sort(key=lambda l: (order[l.from_item], l.kind))
         return out
+
+
+def _resolve_span(item: SpanItem, previous: SpanItem, gold: _Gold) -> SpanItem:
+    """``item`` resolved by the gold decision covering one of its spans (the first by annotation id)."""
+    resolution = next((gold.by_cover[i] for i in item.sorted_ids if i in gold.by_cover), None)
+    if resolution == previous.resolution:
+        return previous
+    return replace(item, resolution=resolution)
+
+
+def _resolve_link(item: LinkItem, previous: LinkItem, spans: Mapping[str, SpanItem], gold: _Gold) -> LinkItem:
+    """A link item is ready once its source and every proposed target are decided, and resolved
+    once each proposed target has its gold link (or was rejected), or the source was rejected."""
+    source = spans[item.from_item]
+    proposed = item.targets
+    ready = source.resolved and all(spans[t].resolved for t in proposed)
+    resolved = source.resolved and (
+        source.resolution.provenance.decision == "rejected"
+        or (ready and all(spans[t].resolution.provenance.decision == "rejected"
+                          or (source.resolution.id, spans[t].resolution.id, item.kind) in gold.links
+                          for t in proposed)))
+    if (ready, resolved) == (previous.ready, previous.resolved):
+        return previous
+    return replace(item, ready=ready, resolved=resolved)
+
+
+def _resolve_field(item: FieldItem, previous: FieldItem, gold: _Gold) -> FieldItem:
+    resolution = gold.labels.get(item.field)
+    if resolution == previous.resolution:
+        return previous
+    return replace(item, resolution=resolution)
 
 
 def _lookup(index: Mapping[Any, int], values: list) -> np.ndarray:
@@ -751,12 +795,14 @@ def build_candidates(project: Any, document_ids: Sequence[str] | None = None, *,
 def load_gold(project: Any, documents: Iterable[str]) -> dict[str, _Gold]:
     """The gold rows of those documents that have any, as the resolution rules read them."""
     wanted = set(documents)
-    out: dict[str, _Gold] = {}
-    for doc_id in (d for d in project.gold_document_ids() if d in wanted):
-        gold = out[doc_id] = _Gold()
-        for g in project.gold_annotations(doc_id, include_rejected=True):
-            for annotation_id in g.covers:
-                gold.by_cover[annotation_id] = g
-        gold.links = {(l.from_id, l.to_id, l.kind) for l in project.gold_links(doc_id, include_rejected=True)}
-        gold.labels = project.gold_labels(doc_id, include_rejected=True)
-    return out
+    return {doc_id: _document_gold(project, doc_id) for doc_id in project.gold_document_ids() if doc_id in wanted}
+
+
+def _document_gold(project: Any, document_id: str) -> _Gold:
+    gold = _Gold()
+    for g in project.gold_annotations(document_id, include_rejected=True):
+        for annotation_id in g.covers:
+            gold.by_cover[annotation_id] = g
+    gold.links = {(l.from_id, l.to_id, l.kind) for l in project.gold_links(document_id, include_rejected=True)}
+    gold.labels = project.gold_labels(document_id, include_rejected=True)
+    return gold

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from difflib import SequenceMatcher
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -87,12 +88,43 @@ class ItemsModel(HeaderedTableModel):
         self._index: dict[str, int] = {}
 
     def set_items(self, items: Sequence[Item], text: str, span_quotes: dict[str, str]) -> None:
-        """``span_quotes``: span item id -> quote, to name the source of link items."""
-        self.beginResetModel()
-        self._rows = list(items)
-        self._cells = [self._cells_of(item, text, span_quotes) for item in self._rows]
+        """``span_quotes``: span item id -> quote, to name the source of link items.
+
+        A decision resolves an item or two among hundreds: the rows that left the list are
+        removed, those that came back inserted, and only changed items redrawn (the session
+        keeps unchanged items as the same objects), so the table does not lay itself out again."""
+        old_ids, new_ids = [i.id for i in self._rows], [i.id for i in items]
+        if not old_ids or not new_ids:
+            self.beginResetModel()
+            self._replace_rows(0, len(self._rows), items, text, span_quotes)
+            self._index = {item.id: i for i, item in enumerate(self._rows)}
+            self.endResetModel()
+            return
+        matcher = SequenceMatcher(None, old_ids, new_ids, autojunk=False)
+        # From the end, so that the rows before each change keep their numbers.
+        for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
+            if tag == "equal":
+                changed = [k for k in range(i2 - i1) if self._rows[i1 + k] is not items[j1 + k]]
+                for k in changed:
+                    self._replace_rows(i1 + k, i1 + k + 1, items[j1 + k:j1 + k + 1], text, span_quotes)
+                if changed:
+                    self.dataChanged.emit(self.index(i1 + changed[0], 0),
+                                          self.index(i1 + changed[-1], len(self.HEADERS) - 1))
+                continue
+            if i2 > i1:
+                self.beginRemoveRows(QModelIndex(), i1, i2 - 1)
+                self._replace_rows(i1, i2, (), text, span_quotes)
+                self.endRemoveRows()
+            if j2 > j1:
+                self.beginInsertRows(QModelIndex(), i1, i1 + j2 - j1 - 1)
+                self._replace_rows(i1, i1, items[j1:j2], text, span_quotes)
+                self.endInsertRows()
         self._index = {item.id: i for i, item in enumerate(self._rows)}
-        self.endResetModel()
+
+    def _replace_rows(self, first: int, last: int, items: Sequence[Item], text: str,
+                      span_quotes: dict[str, str]) -> None:
+        self._rows[first:last] = items
+        self._cells[first:last] = [self._cells_of(item, text, span_quotes) for item in items]
 
     def _cells_of(self, item: Item, text: str, span_quotes: dict[str, str]) -> tuple[str, str, str, str]:
         kinds = ", ".join(KIND_LABELS.get(k, k) for k in item.kinds) or "unanimous"

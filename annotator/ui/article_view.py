@@ -189,8 +189,6 @@ class ArticleView(QTextEdit):
         self._current: str | None = None
         self._annotation_selections: list[QTextEdit.ExtraSelection] = []
         self._suggestion_selections: list[QTextEdit.ExtraSelection] = []
-        self._current_selections: list[QTextEdit.ExtraSelection] = []
-        self._current_key: tuple[str, int, int, str] | None = None  # what _current_selections shows
         self._hit_selections: list[QTextEdit.ExtraSelection] = []
         self._applied: list[QTextEdit.ExtraSelection] | None = None  # what setExtraSelections was last given
         self._links: list[Link] = []
@@ -247,8 +245,6 @@ class ArticleView(QTextEdit):
         self._links = []
         self._suggestions = []
         self._suggestion_selections = []
-        self._current_selections = []
-        self._current_key = None
         self._set_hits([])
         self._applied = None
         self._cycle = None
@@ -305,10 +301,9 @@ class ArticleView(QTextEdit):
             self._selection_cache[key] = cache[key]
         self._annotation_selections = [self._selection_cache[(a.start, a.end, a.layer)] for a in ordered]
         self._cycle = None
+        self._apply_selections()
         if current is not _KEEP:
             self.set_current(current)
-        else:
-            self._update_current()
 
     def _same_spans(self, annotations: Sequence[Annotation]) -> bool:
         """Whether ``annotations`` are the spans shown, in the same order (their fields may differ):
@@ -320,9 +315,12 @@ class ArticleView(QTextEdit):
                    for a, b in zip(annotations, given))
 
     def set_current(self, annotation_id: str | None) -> None:
-        """Emphasise one annotation (stronger colour and an outline); scroll to it if it is out of view."""
+        """Emphasise one annotation (stronger colour and an outline); scroll to it if it is out of view.
+
+        The emphasis is painted (:meth:`paintEvent`), not a text selection: moving it costs one
+        repaint, where handing Qt the whole list of selections again cost milliseconds."""
         self._current = annotation_id
-        self._update_current()
+        self.viewport().update()
         annotation = self._annotation(annotation_id)
         if annotation is not None:
             self._scroll_to(self._map.to_qt(annotation.start), self._map.to_qt(annotation.end))
@@ -547,16 +545,26 @@ class ArticleView(QTextEdit):
         self.setTextCursor(cursor)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        annotation = self._annotation(self._current)
+        rects = [] if annotation is None else \
+            self._line_rects(self._map.to_qt(annotation.start), self._map.to_qt(annotation.end))
+        color = QColor(self._layers[annotation.layer].color if annotation and annotation.layer in self._layers
+                       else "#888888")
+        if rects:  # the current span's stronger colour, under the text and its highlights
+            painter = QPainter(self.viewport())
+            fill = QColor(color)
+            fill.setAlpha(CURRENT_ALPHA)
+            for rect in rects:
+                painter.fillRect(rect, fill)
+            painter.end()
         super().paintEvent(event)
         self._arcs = []
-        annotation = self._annotation(self._current)
-        if annotation is None:
+        if not rects:
             return
-        layer = self._layers.get(annotation.layer)
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor(layer.color if layer else "#888888").darker(140), 2))
-        for rect in self._line_rects(self._map.to_qt(annotation.start), self._map.to_qt(annotation.end)):
+        painter.setPen(QPen(color.darker(140), 2))
+        for rect in rects:
             painter.drawRoundedRect(rect.adjusted(-2, -1, 2, 1), 3, 3)
         self._paint_links(painter)
         painter.end()
@@ -656,15 +664,6 @@ class ArticleView(QTextEdit):
             self._formats[layer_id] = _annotation_format(self._layers.get(layer_id), HIGHLIGHT_ALPHA)
         return self._formats[layer_id]
 
-    def _update_current(self) -> None:
-        annotation = self._annotation(self._current)
-        key = None if annotation is None else (annotation.id, annotation.start, annotation.end, annotation.layer)
-        if key != self._current_key:
-            self._current_key = key
-            self._current_selections = [] if annotation is None else [self._selection(
-                annotation.start, annotation.end, _annotation_format(self._layers.get(annotation.layer), CURRENT_ALPHA))]
-        self._apply_selections()
-
     def _set_hits(self, hits: list[tuple[int, int]]) -> None:
         self._hits = hits
         self._hit = 0 if hits else -1
@@ -673,14 +672,13 @@ class ArticleView(QTextEdit):
         self._hit_selections = [self._selection(start, end, fmt) for start, end in hits]
 
     def _apply_selections(self) -> None:
-        selections = (self._annotation_selections + self._suggestion_selections + self._current_selections
-                      + self._hit_selections)
+        selections = self._annotation_selections + self._suggestion_selections + self._hit_selections
         # Handing Qt thousands of selections costs milliseconds: only when one of them changed.
         applied = self._applied
         if applied is None or len(selections) != len(applied) or not all(map(operator.is_, selections, applied)):
             self.setExtraSelections(selections)
             self._applied = selections
-        self.viewport().update()  # the current span's outline is painted outside the selections
+        self.viewport().update()  # the current span's emphasis is painted outside the selections
 
     def _emit_span(self) -> None:
         cursor = self.textCursor()
