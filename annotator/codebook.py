@@ -9,6 +9,7 @@ annotation attributes against it.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,6 +134,11 @@ class Layer:
 
     def field(self, field_id: str) -> Field | None:
         return next((f for f in self.fields if f.id == field_id), None)
+
+    @functools.cached_property
+    def optional_booleans(self) -> frozenset[str]:
+        """The optional yes/no fields: check boxes, where unchecked means no."""
+        return frozenset(f.id for f in self.fields if f.type == "boolean" and not f.required)
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ from annotator.agreement.reliability import _gc_paused
 from annotator.agreement.matching import Clusters, LayerSpans, cluster, match_pair
 from annotator.agreement.study import SKIP_FIELDS
 from annotator.codebook import Codebook, Layer
-from annotator.model import Annotation, GoldAnnotation, GoldLabel, Link
+from annotator.model import Annotation, GoldAnnotation, GoldLabel, GoldLink, Link
 from annotator.store.gold import FinishedCoding
 
 MIN_CODERS = 2
@@ -260,7 +260,7 @@ def count_items(documents: Iterable[DocumentCandidates]) -> dict[str, LayerCount
 def comparable(attrs: Mapping[str, Any], layer: Layer | None) -> dict[str, Any]:
     """Attributes as compared between versions: empty values dropped, an unchecked optional
     yes/no box counted as no, whole floats as ints, multiple choices as sorted lists."""
-    unchecked_is_no = _optional_booleans(layer) if layer is not None else frozenset()
+    unchecked_is_no = layer.optional_booleans if layer is not None else frozenset()
     out = {}
     for key, value in attrs.items():
         value = comparable_value(value)
@@ -268,12 +268,6 @@ def comparable(attrs: Mapping[str, Any], layer: Layer | None) -> dict[str, Any]:
             continue
         out[key] = value
     return out
-
-
-@functools.lru_cache(maxsize=64)
-def _optional_booleans(layer: Layer) -> frozenset[str]:
-    """The layer's optional yes/no fields: check boxes, where unchecked means no."""
-    return frozenset(f.id for f in layer.fields if f.type == "boolean" and not f.required)
 
 
 def comparable_value(value: Any) -> Any:
@@ -295,12 +289,14 @@ def _item_id(prefix: str, *parts: str) -> str:
 
 
 @dataclass
-class _Gold:
+class DocumentGold:
     """A document's gold rows, as the resolution rules read them."""
 
     by_cover: dict[str, GoldAnnotation] = field(default_factory=dict)  # coder annotation id -> decision
     links: set[tuple[str, str, str]] = field(default_factory=set)  # (from gold, to gold, kind), any decision
-    labels: dict[str, GoldLabel] = field(default_factory=dict)
+    labels: dict[str, GoldLabel] = field(default_factory=dict)  # rejected ones included
+    annotation_rows: list[GoldAnnotation] = field(default_factory=list)  # as the store lists them, rejected too
+    link_rows: list[GoldLink] = field(default_factory=list)
 
 
 @dataclass
@@ -363,7 +359,7 @@ class Candidates:
     counts every document's items by status without building them.
     """
 
-    def __init__(self, coding: FinishedCoding, codebook: Codebook, gold: Mapping[str, _Gold],
+    def __init__(self, coding: FinishedCoding, codebook: Codebook, gold: Mapping[str, DocumentGold],
                  fetch: Callable[[str], dict[int, Annotation]], fetch_links: Callable[[str], list[Link]],
                  fetch_labels: Callable[[str, str], dict[str, Any]], *, min_coders: int = MIN_CODERS):
         if min_coders < 2:
@@ -525,6 +521,10 @@ class Candidates:
         for document_id in document_ids:
             self._gold[document_id] = _document_gold(project, document_id)
 
+    def gold(self, document_id: str) -> DocumentGold:
+        """A document's gold rows as last read (when built, or by :meth:`regold`)."""
+        return self._gold.get(document_id) or DocumentGold()
+
     # -- items (one document) ----------------------------------------------------------------------
 
     def document(self, document_id: str) -> DocumentCandidates:
@@ -534,7 +534,7 @@ class Candidates:
         (:meth:`_unresolved`) and each call fills in what gold now says, keeping every item whose
         resolution is unchanged, so a decision costs the same whatever else the document holds."""
         bare = self._unresolved(document_id)
-        gold = self._gold.get(document_id, _Gold())
+        gold = self._gold.get(document_id, DocumentGold())
         previous = self._resolved.get(document_id, bare)
         spans = tuple(_resolve_span(item, old, gold) for item, old in zip(bare.spans, previous.spans))
         by_id = {s.id: s for s in spans}
@@ -640,7 +640,7 @@ class Candidates:
         return out
 
 
-def _resolve_span(item: SpanItem, previous: SpanItem, gold: _Gold) -> SpanItem:
+def _resolve_span(item: SpanItem, previous: SpanItem, gold: DocumentGold) -> SpanItem:
     """``item`` resolved by the gold decision covering one of its spans (the first by annotation id)."""
     resolution = next((gold.by_cover[i] for i in item.sorted_ids if i in gold.by_cover), None)
     if resolution == previous.resolution:
@@ -648,7 +648,7 @@ def _resolve_span(item: SpanItem, previous: SpanItem, gold: _Gold) -> SpanItem:
     return replace(item, resolution=resolution)
 
 
-def _resolve_link(item: LinkItem, previous: LinkItem, spans: Mapping[str, SpanItem], gold: _Gold) -> LinkItem:
+def _resolve_link(item: LinkItem, previous: LinkItem, spans: Mapping[str, SpanItem], gold: DocumentGold) -> LinkItem:
     """A link item is ready once its source and every proposed target are decided, and resolved
     once each proposed target has its gold link (or was rejected), or the source was rejected."""
     source = spans[item.from_item]
@@ -664,7 +664,7 @@ def _resolve_link(item: LinkItem, previous: LinkItem, spans: Mapping[str, SpanIt
     return replace(item, ready=ready, resolved=resolved)
 
 
-def _resolve_field(item: FieldItem, previous: FieldItem, gold: _Gold) -> FieldItem:
+def _resolve_field(item: FieldItem, previous: FieldItem, gold: DocumentGold) -> FieldItem:
     resolution = gold.labels.get(item.field)
     if resolution == previous.resolution:
         return previous
@@ -723,7 +723,7 @@ def _attribute_codes(texts: list[str], layer: Layer) -> np.ndarray:
     raw = np.fromiter(map(first.setdefault, texts, count()), dtype=np.int64, count=len(texts))
     distinct = list(first)
     joined = "\n".join(distinct)  # JSON text has no raw line breaks
-    optional = sorted(_optional_booleans(layer))
+    optional = sorted(layer.optional_booleans)
     if optional:
         keys = "|".join(re.escape(json.dumps(k, ensure_ascii=False)) for k in optional)
         joined = re.sub(rf', (?:{keys}): false(?=[,}}])|(?:{keys}): false, |(?:{keys}): false(?=}})', "", joined)
@@ -792,17 +792,18 @@ def build_candidates(project: Any, document_ids: Sequence[str] | None = None, *,
                           project.annotations_by_rowid, project.links, project.labels, min_coders=min_coders)
 
 
-def load_gold(project: Any, documents: Iterable[str]) -> dict[str, _Gold]:
+def load_gold(project: Any, documents: Iterable[str]) -> dict[str, DocumentGold]:
     """The gold rows of those documents that have any, as the resolution rules read them."""
     wanted = set(documents)
     return {doc_id: _document_gold(project, doc_id) for doc_id in project.gold_document_ids() if doc_id in wanted}
 
 
-def _document_gold(project: Any, document_id: str) -> _Gold:
-    gold = _Gold()
-    for g in project.gold_annotations(document_id, include_rejected=True):
+def _document_gold(project: Any, document_id: str) -> DocumentGold:
+    gold = DocumentGold(annotation_rows=project.gold_annotations(document_id, include_rejected=True),
+                 link_rows=project.gold_links(document_id, include_rejected=True),
+                 labels=project.gold_labels(document_id, include_rejected=True))
+    for g in gold.annotation_rows:
         for annotation_id in g.covers:
             gold.by_cover[annotation_id] = g
-    gold.links = {(l.from_id, l.to_id, l.kind) for l in project.gold_links(document_id, include_rejected=True)}
-    gold.labels = project.gold_labels(document_id, include_rejected=True)
+    gold.links = {(l.from_id, l.to_id, l.kind) for l in gold.link_rows}
     return gold

@@ -32,13 +32,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from annotator.gold.auto import MODES, AutoResult, auto_edit
 from annotator.gold.candidates import (
     MIN_CODERS,
     Candidates,
     DocumentCandidates,
+    DocumentGold,
     Item,
     LinkItem,
     SpanItem,
@@ -90,6 +91,15 @@ class ProjectProgress:
     in_progress: int
     done: int
 
+    def moved(self, before: str, after: str) -> "ProjectProgress":
+        """The same count after one document's status went from ``before`` to ``after``."""
+        if before == after:
+            return self
+        counts = {"todo": self.todo, "in_progress": self.in_progress, "done": self.done}
+        counts[before] -= 1
+        counts[after] += 1
+        return ProjectProgress(self.documents, **counts)
+
 
 @dataclass(frozen=True)
 class _Step:
@@ -114,6 +124,9 @@ class Adjudication(UndoHistory):
         self._built: Candidates | None = None
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
+        # The project's progress, counted once (a query over every document) and then moved along
+        # as the open document's status changes: (progress, the open document's status then).
+        self._whole: tuple[ProjectProgress, str | None] | None = None
 
     # -- the open document -------------------------------------------------------------------------
 
@@ -125,10 +138,13 @@ class Adjudication(UndoHistory):
             reason = dict(built.excluded)[document_id]
             raise ProjectError(f"{document_id}: {reason} (coders mark documents done in their window)")
         self._document, self._built, self._candidates = document, built, built.document(document_id)
+        if self._whole is not None:
+            self._whole = (self._whole[0], self.status)
         return document
 
     def refresh(self) -> None:
         """Rebuild the open document's items from the store (after changes made elsewhere)."""
+        self._whole = None
         if self._document is not None:
             self.open(self._document.id)
 
@@ -178,14 +194,21 @@ class Adjudication(UndoHistory):
         """Every unresolved item, unanimous ones included."""
         return self.candidates.pending()
 
+    # The open document's gold as read after the last decision (every decision goes through
+    # _decide, which reads it again once); refresh() reads what others wrote.
+
     def gold_annotations(self, *, include_rejected: bool = False) -> list[GoldAnnotation]:
-        return self.project.gold_annotations(self._doc_id(), include_rejected=include_rejected)
+        return _decided(self._gold().annotation_rows, include_rejected)
 
     def gold_links(self, *, include_rejected: bool = False) -> list[GoldLink]:
-        return self.project.gold_links(self._doc_id(), include_rejected=include_rejected)
+        return _decided(self._gold().link_rows, include_rejected)
 
     def gold_labels(self, *, include_rejected: bool = False) -> dict[str, GoldLabel]:
-        return self.project.gold_labels(self._doc_id(), include_rejected=include_rejected)
+        return {f: g for f, g in self._gold().labels.items()
+                if include_rejected or g.provenance.decision != "rejected"}
+
+    def _gold(self) -> DocumentGold:
+        return self._built.gold(self._doc_id())
 
     def flags(self) -> list[GoldFlag]:
         """Coders' edits made after the gold decisions that cover them (never merged)."""
@@ -382,7 +405,12 @@ class Adjudication(UndoHistory):
                                 sum(not i.resolved and i.status == "unanimous" for i in items), len(self.flags()))
 
     def project_progress(self) -> ProjectProgress:
-        return project_progress(self.project)
+        status = self.status if self._document is not None else None
+        if self._whole is None:
+            self._whole = (project_progress(self.project), status)
+        elif status != self._whole[1]:
+            self._whole = (self._whole[0].moved(self._whole[1], status), status)
+        return self._whole[0]
 
 
 def project_progress(project: Project) -> ProjectProgress:
@@ -393,6 +421,13 @@ def project_progress(project: Project) -> ProjectProgress:
     n_done = sum(d in done for d in candidates)
     n_started = sum(d in started and d not in done for d in candidates)
     return ProjectProgress(len(candidates), len(candidates) - n_done - n_started, n_started, n_done)
+
+
+_Row = TypeVar("_Row", GoldAnnotation, GoldLink)
+
+
+def _decided(rows: list[_Row], include_rejected: bool) -> list[_Row]:
+    return list(rows) if include_rejected else [r for r in rows if r.provenance.decision != "rejected"]
 
 
 def describe(item: Item) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.gold import Adjudication, FieldItem, LinkItem, SpanItem
+from annotator.gold import Adjudication, FieldItem, LinkItem, SpanItem, project_progress
 from annotator.model import Document
 from annotator.store import InvalidValueError, NotReadyError, Project, ProjectError
 from tests.gold.conftest import ARMY, code, span
@@ -156,6 +156,24 @@ def test_undo_opens_the_document_of_the_decision(gold_project: Project) -> None:
     adj.undo()
     assert adj.document.id == "g-1" and p.gold_document_ids() == []
     assert adj.redo() == "g-1"
+
+
+def test_the_sessions_project_progress_follows_its_decisions_across_documents(gold_project: Project) -> None:
+    # Counted once, then moved along with the open document's status (a count over every
+    # document after each decision is what made large projects slow): it must stay exact.
+    p = gold_project
+    p.add_documents([Document(id="g-3", title="هجوم", text="قالت الشرطة إن مسلحين قتلوا ثلاثة أشخاص.")])
+    for coder in ("a", "b"):
+        p.assign(["g-3"], coder)
+        code(p, coder, "g-3", [("actor", "الشرطة", {**ARMY, "name": "الشرطة"})])
+    adj = Adjudication(p, "lead")
+    adj.open("g-1")
+    steps = [lambda: None, adj.accept_all_unanimous, lambda: adj.open("g-3"), lambda: adj.accept_all("majority"),
+             lambda: adj.mark_done(), adj.undo, adj.undo, adj.undo, adj.redo, lambda: adj.open("g-1")]
+    for step in steps:
+        step()
+        assert adj.project_progress() == project_progress(p)
+    assert (adj.project_progress().todo, adj.project_progress().in_progress) == (1, 1)  # g-3 undone, g-1 redone
 
 
 def test_mark_done_lists_what_is_left(adj: Adjudication) -> None:
