@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -65,18 +66,47 @@ def store_engine(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def new_location(store_engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Callable[[str], Path | str]:
-    """new_location(name) -> where a new project goes on the engine under test: a file in the
-    test's folder, or a new database (holding an empty project) dropped after the test."""
-    def make(name: str = "test") -> Path | str:
+def new_location(store_engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Callable[..., Path | str]:
+    """new_location(name, copy_of=None) -> where a new project goes on the engine under test: a file
+    in the test's folder, or a new database (holding an empty project) dropped after the test.
+    ``copy_of``: a project on the same engine, open nowhere, that the new one is a copy of."""
+    def make(name: str = "test", copy_of: Path | str | None = None) -> Path | str:
         if store_engine == "sqlite":
-            return tmp_path / f"{name}.annotator.db"
+            target = tmp_path / f"{name}.annotator.db"
+            if copy_of is not None:
+                shutil.copyfile(copy_of, target)
+            return target
         server = request.getfixturevalue("postgres_server")
-        url = server.new_database()
+        url = server.new_database(copy_of=copy_of)
         request.addfinalizer(lambda: server.drop(url))
         return url
 
     return make
+
+
+@pytest.fixture(scope="session")
+def _shared_projects() -> dict[tuple[str, str], Path | str]:
+    return {}
+
+
+@pytest.fixture
+def shared_location(store_engine: str, _shared_projects: dict, tmp_path_factory: pytest.TempPathFactory,
+                    request: pytest.FixtureRequest) -> Callable[[str, Callable[[Path | str], object]], Path | str]:
+    """shared_location(name, build) -> a project that ``build(location)`` makes once per test session
+    and engine (an expensive one, such as the demo project). Its tests only read it, or change a
+    copy (``new_location(copy_of=...)``). On a server it is a database kept until the server stops."""
+    def get(name: str, build: Callable[[Path | str], object]) -> Path | str:
+        key = (store_engine, name)
+        if key not in _shared_projects:
+            if store_engine == "sqlite":
+                location: Path | str = tmp_path_factory.mktemp(name) / f"{name}.annotator.db"
+            else:
+                location = request.getfixturevalue("postgres_server").new_database()
+            build(location)
+            _shared_projects[key] = location
+        return _shared_projects[key]
+
+    return get
 
 
 @pytest.fixture

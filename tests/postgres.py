@@ -6,7 +6,9 @@ the ``postgres`` user, which the package creates. It listens on a Unix socket in
 (no port to clash with), without fsync: a test server need not survive a power cut.
 
 One server serves the whole session. Each test gets its own database, copied from a template that
-already holds an empty project (schema and the default codebook), so a test pays ~20 ms for it.
+already holds an empty project (schema and the default codebook), so a test pays ~20 ms for it; a
+copy of a project built once for the session (tests/conftest.py ``new_location(copy_of=...)``) is
+made the same way.
 """
 
 from __future__ import annotations
@@ -99,17 +101,23 @@ class PgServer:
             conn.execute(f"CREATE DATABASE {TEMPLATE}")
         Project.open(self.url(TEMPLATE), create=True).close()
 
-    def new_database(self, *, empty: bool = False) -> str:
-        """A new database: an empty project (``empty``: no schema at all); returns its URL."""
+    def new_database(self, *, empty: bool = False, copy_of: str | None = None) -> str:
+        """A new database: an empty project (``empty``: no schema at all; ``copy_of``: a copy of the
+        database at that URL, which no connection may be using); returns its URL."""
         name = f"t{next(self._names)}"
+        template = _dbname(copy_of) if copy_of is not None else None if empty else TEMPLATE
         with self.admin() as conn:
-            conn.execute(f"CREATE DATABASE {name}" + ("" if empty else f" TEMPLATE {TEMPLATE}"))
+            conn.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
         return self.url(name)
 
     def drop(self, url: str) -> None:
-        name = url.split("/", 3)[3].split("?")[0]
+        name = _dbname(url)
         with self.admin() as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _dbname(url: str) -> str:
+    return url.split("/", 3)[3].split("?")[0]
 
 
 def running_server(*, durable: bool = False) -> Iterator[PgServer]:

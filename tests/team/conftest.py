@@ -3,19 +3,22 @@
 Documents d1..d4 (d4 from another outlet). mona codes d1, d2, d3; omar d1, d4; lina d2, d4. Before
 any copy goes out, mona has coded d1: the army as perpetrator of a casualty count, with a link,
 and the relevant field; omar has an actor in d1.
+
+The lead's project is on the engine under test (``annotator pack`` works from a server project
+and ``annotator merge`` merges back into one); coders' copies are SQLite files on both, by design.
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from annotator.model import Document
 from annotator.store import Project
-from annotator.team.dump import dump_file
+from annotator.team.dump import canonical_dump
 from annotator.team.merge import MergeReport, merge
 from annotator.team.pack import pack
 
@@ -30,9 +33,10 @@ def span(quote: str, text: str = TEXT) -> tuple[int, int]:
 
 
 @pytest.fixture
-def lead(tmp_path: Path) -> Path:
-    path = tmp_path / "lead.annotator.db"
-    with Project.open(path, create=True) as p:
+def lead(new_location: Callable[..., Path | str]) -> Path | str:
+    """The lead's project, on the engine under test (coders' copies are files on both)."""
+    location = new_location("lead")
+    with Project.open(location, create=True) as p:
         p.add_documents([Document(id=f"d{i}", title=f"خبر {i}", text=f"{TEXT} ({i})",
                                   outlet="outlet-b" if i == 4 else "outlet-a") for i in range(1, 5)])
         for name in ("mona", "omar", "lina"):
@@ -45,37 +49,50 @@ def lead(tmp_path: Path) -> Path:
         p.create_link("mona", dead.id, army.id, "perpetrator")
         p.set_label("mona", "d1", "relevant", True)
         p.create_annotation("omar", "d1", "actor", *span("الجيش"), {**ARMY, "role": "other_party"})
-    return path
+    return location
 
 
-def ids_of(path: Path, coder: str, document_id: str) -> dict[str, str]:
+@dataclass
+class Team:
+    """The lead's project and the folder the coders' copies are written to."""
+
+    lead: Path | str
+    folder: Path
+    new_location: Callable[..., Path | str]
+
+    def copy(self, coder: str, name: str) -> Path:
+        """Pack ``coder``'s copy into the file ``name`` of the folder."""
+        with Project.open(self.lead) as p:
+            return pack(p, coder, self.folder / name).path
+
+    def merge(self, *copies: Path, into: Path | str | None = None, **kwargs: object) -> MergeReport:
+        """Merge copies into the lead's project (or ``into``, a copy of it)."""
+        with Project.open(into or self.lead) as p:
+            return merge(p, list(copies), **kwargs)
+
+    def lead_copy(self, name: str) -> Path | str:
+        """A copy of the lead's project, to merge into without touching the original."""
+        return self.new_location(name, copy_of=self.lead)
+
+
+@pytest.fixture
+def team(lead: Path | str, tmp_path: Path, new_location: Callable[..., Path | str]) -> Team:
+    return Team(lead, tmp_path, new_location)
+
+
+def ids_of(location: Path | str, coder: str, document_id: str) -> dict[str, str]:
     """quote -> annotation id of a coder's spans in a document."""
-    with Project.open(path) as p:
+    with Project.open(location) as p:
         return {a.quote: a.id for a in p.annotations(document_id, coder)}
 
 
-def make_copy(lead_path: Path, coder: str, name: str) -> Path:
-    with Project.open(lead_path) as p:
-        return pack(p, coder, lead_path.parent / name).path
-
-
-def code(path: Path, work: Callable[[Project], object]) -> None:
+def code(location: Path | str, work: Callable[[Project], object]) -> None:
     """Work in a copy (or the project) the way a coder's window does: through the store."""
-    with Project.open(path) as p:
+    with Project.open(location) as p:
         work(p)
 
 
-def merge_files(lead_path: Path, *copies: Path, **kwargs: object) -> MergeReport:
-    with Project.open(lead_path) as p:
-        return merge(p, list(copies), **kwargs)
-
-
-def lead_copy(lead_path: Path, name: str) -> Path:
-    """A copy of the lead's file, to merge into without touching the original."""
-    target = lead_path.parent / name
-    shutil.copyfile(lead_path, target)
-    return target
-
-
-def dump(path: Path) -> str:
-    return dump_file(path)
+def dump(location: Path | str) -> str:
+    """The canonical dump of a project (annotator.team.dump), on either engine."""
+    with Project.open(location, backup=False) as p:
+        return canonical_dump(p.db)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,9 @@ CODERS = ["a", "b", "c", "d"]
 
 
 @pytest.fixture
-def corpus(tmp_path: Path) -> Project:
+def corpus(new_location: Callable[..., Path | str]) -> Project:
     """60 documents from three outlets of 30, 20 and 10 documents, and four coders."""
-    p = Project.open(tmp_path / "p.db", create=True)
+    p = Project.open(new_location("p"), create=True)
     outlets = ["big"] * 30 + ["middle"] * 20 + ["small"] * 10
     p.add_documents([Document(id=f"n{i:02d}", title="t", text=f"نص الخبر رقم {i}", outlet=o)
                      for i, o in enumerate(outlets)])
@@ -94,7 +95,7 @@ def test_planning_again_changes_nothing(corpus: Project) -> None:
     assert again.added == () and again.removed == ()
 
 
-def test_started_work_is_never_taken_away(corpus: Project) -> None:
+def test_started_work_is_never_taken_away(corpus: Project, tmp_path: Path) -> None:
     plan_assignment(corpus, CODERS, overlap=0.2, per_doc=2, seed=1).apply(corpus)
     by_coder: dict[str, list[str]] = {}
     for row in corpus.assignment_rows():
@@ -105,7 +106,7 @@ def test_started_work_is_never_taken_away(corpus: Project) -> None:
     corpus.set_label("a", by_coder["a"][0], "relevant", True)
     corpus.add_time("b", by_coder["b"][0], 12)
     corpus.set_status("c", by_coder["c"][0], "done")
-    pack(corpus, "d", corpus.path.parent)
+    pack(corpus, "d", tmp_path)
     assert {(r.coder, r.document_id) for r in corpus.assignment_rows() if r.started} == started
 
     for seed, overlap, per_doc in itertools.product((2, 3), (0.0, 0.3), (2, 3)):

@@ -27,7 +27,7 @@ def run(runner: CliRunner, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_assign_with_coders_overlap_and_seed(runner: CliRunner, lead: Path) -> None:
+def test_assign_with_coders_overlap_and_seed(runner: CliRunner, lead: Path | str) -> None:
     db = str(lead)
     code_, out = run(runner, "assign", "--coders", "mona,omar,nour", "--overlap", "0.5", "--per-doc", "2",
                      "--seed", "4", "-p", db, "--dry-run", "--create")
@@ -50,7 +50,7 @@ def test_assign_with_coders_overlap_and_seed(runner: CliRunner, lead: Path) -> N
     assert code_ == 2 and "name a coder" in out
 
 
-def test_status_shows_progress_per_coder(runner: CliRunner, lead: Path) -> None:
+def test_status_shows_progress_per_coder(runner: CliRunner, lead: Path | str) -> None:
     with Project.open(lead) as p:
         p.mark_done("mona", "d1", force=True)
         p.add_time("mona", "d1", 3725)
@@ -69,7 +69,7 @@ def test_status_shows_progress_per_coder(runner: CliRunner, lead: Path) -> None:
     assert hours(3725) == "1:02" and hours(59) == "0:00"
 
 
-def test_pack_and_merge_round_trip_with_a_conflict(runner: CliRunner, lead: Path, tmp_path: Path) -> None:
+def test_pack_and_merge_round_trip_with_a_conflict(runner: CliRunner, lead: Path | str, tmp_path: Path) -> None:
     db = str(lead)
     code_, out = run(runner, "pack", "--coder", "mona", "-o", str(tmp_path / "laptop.db"), "-p", db)
     assert code_ == 0 and "wrote" in out and "3 documents and 2 annotations of mona" in out
@@ -108,12 +108,12 @@ def test_pack_and_merge_round_trip_with_a_conflict(runner: CliRunner, lead: Path
     (["merge", "--resolve", "abc", "--take", "1"], "no open conflict 'abc'"),
     (["pack", "--coder", "ghost", "-o", "x.db"], "no coder 'ghost'"),
 ])
-def test_errors_are_sentences(runner: CliRunner, lead: Path, args: list[str], message: str) -> None:
+def test_errors_are_sentences(runner: CliRunner, lead: Path | str, args: list[str], message: str) -> None:
     code_, out = run(runner, *args, "-p", str(lead))
     assert code_ != 0 and message in out
 
 
-def test_merge_with_a_bad_mapping_names_the_file(runner: CliRunner, lead: Path, tmp_path: Path) -> None:
+def test_merge_with_a_bad_mapping_names_the_file(runner: CliRunner, lead: Path | str, tmp_path: Path) -> None:
     run(runner, "pack", "--coder", "lina", "-o", str(tmp_path / "lina.db"), "-p", str(lead))
     bad = tmp_path / "map.yaml"
     bad.write_text("from: [unclosed\n", encoding="utf-8")

@@ -9,6 +9,7 @@ import itertools
 import json
 import shutil
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,11 +19,11 @@ from annotator.store import ConflictError, Project
 from annotator.team.codebook_map import CodebookMap, MappingError
 from annotator.team.merge import MergeError, open_conflicts, resolve_conflict
 
-from .conftest import ARMY, CASUALTY, code, dump, ids_of, lead_copy, make_copy, merge_files, span
+from .conftest import ARMY, CASUALTY, Team, code, dump, ids_of, span
 
 
-def rows(path: Path, coder: str) -> dict[str, tuple]:
-    """A coder's annotations (id -> layer, start, end, attrs), links and fields, as the file holds them."""
+def rows(path: Path | str, coder: str) -> dict[str, tuple]:
+    """A coder's annotations (id -> layer, start, end, attrs), links and fields, as the project (or copy) holds them."""
     with Project.open(path) as p:
         spans = {a.id: (a.layer, a.start, a.end, a.attrs) for a in p.annotations(coder=coder)}
         links = sorted((l.from_id, l.to_id, l.kind) for d in p.document_ids() for l in p.links(d, coder))
@@ -32,8 +33,8 @@ def rows(path: Path, coder: str) -> dict[str, tuple]:
 
 # -- disjoint coders -----------------------------------------------------------------------------------
 
-def test_disjoint_coders_all_arrive_and_each_keeps_only_their_own(lead: Path) -> None:
-    mona, omar, lina = (make_copy(lead, c, f"{c}.db") for c in ("mona", "omar", "lina"))
+def test_disjoint_coders_all_arrive_and_each_keeps_only_their_own(team: Team, lead: Path | str) -> None:
+    mona, omar, lina = (team.copy(c, f"{c}.db") for c in ("mona", "omar", "lina"))
     omar_actor = ids_of(lead, "omar", "d1")["الجيش"]
     code(mona, lambda p: (p.create_annotation("mona", "d2", "actor", *span("الجيش"), ARMY),
                           p.set_label("mona", "d3", "relevant", False)))
@@ -42,7 +43,7 @@ def test_disjoint_coders_all_arrive_and_each_keeps_only_their_own(lead: Path) ->
                           p.mark_done("omar", "d4", force=True)))
     code(lina, lambda p: p.create_annotation("lina", "d2", "source", *span("وزارة الصحة"), {"source_type": "official"}))
 
-    report = merge_files(lead, mona, omar, lina)
+    report = team.merge(mona, omar, lina)
 
     for coder, copy in (("mona", mona), ("omar", omar), ("lina", lina)):
         assert rows(lead, coder) == rows(copy, coder)
@@ -52,16 +53,16 @@ def test_disjoint_coders_all_arrive_and_each_keeps_only_their_own(lead: Path) ->
     assert report.conflicts == 0 and open_conflicts_of(lead) == []
 
 
-def open_conflicts_of(path: Path) -> list:
+def open_conflicts_of(path: Path | str) -> list:
     with Project.open(path) as p:
         return open_conflicts(p)
 
 
 # -- the same coder in two copies --------------------------------------------------------------------------
 
-def two_mona_copies(lead: Path) -> tuple[Path, Path, str]:
-    first, second = make_copy(lead, "mona", "mona-laptop.db"), make_copy(lead, "mona", "mona-home.db")
-    army = ids_of(lead, "mona", "d1")["الجيش"]
+def two_mona_copies(team: Team) -> tuple[Path, Path, str]:
+    first, second = team.copy("mona", "mona-laptop.db"), team.copy("mona", "mona-home.db")
+    army = ids_of(team.lead, "mona", "d1")["الجيش"]
     code(first, lambda p: (p.update_annotation("mona", army, attrs={**ARMY, "role": "target"}),
                            p.create_annotation("mona", "d2", "actor", *span("الجيش"), ARMY)))
     code(second, lambda p: (p.update_annotation("mona", army, attrs={**ARMY, "role": "other_party"}),
@@ -69,10 +70,10 @@ def two_mona_copies(lead: Path) -> tuple[Path, Path, str]:
     return first, second, army
 
 
-def test_same_coder_in_two_copies_keeps_both_versions_and_the_lead_chooses(lead: Path) -> None:
-    first, second, army = two_mona_copies(lead)
-    merge_files(lead, first)
-    report = merge_files(lead, second)
+def test_same_coder_in_two_copies_keeps_both_versions_and_the_lead_chooses(team: Team, lead: Path | str) -> None:
+    first, second, army = two_mona_copies(team)
+    team.merge(first)
+    report = team.merge(second)
 
     assert report.conflicts == 1
     assert "conflict in d1: span edited in two places" in report.text()
@@ -98,14 +99,14 @@ def test_same_coder_in_two_copies_keeps_both_versions_and_the_lead_chooses(lead:
         assert [v["content"]["attrs"]["role"] for v in set_aside] == ["other_party"]  # kept in the log
     # The version set aside does not come back when its copy is merged again.
     before = dump(lead)
-    assert merge_files(lead, second, first).text().count("merged before, nothing new") == 2
+    assert team.merge(second, first).text().count("merged before, nothing new") == 2
     assert dump(lead) == before
     assert open_conflicts_of(lead) == []
 
 
-def test_resolving_takes_a_number_that_exists(lead: Path) -> None:
-    first, second, _army = two_mona_copies(lead)
-    merge_files(lead, first, second)
+def test_resolving_takes_a_number_that_exists(team: Team, lead: Path | str) -> None:
+    first, second, _army = two_mona_copies(team)
+    team.merge(first, second)
     [conflict] = open_conflicts_of(lead)
     with Project.open(lead) as p:
         with pytest.raises(MergeError, match="versions 1 to 2, not 3"):
@@ -114,82 +115,84 @@ def test_resolving_takes_a_number_that_exists(lead: Path) -> None:
             resolve_conflict(p, "nothing", 1)
 
 
-def test_a_deletion_against_an_edit_keeps_the_span(lead: Path) -> None:
-    first, second = make_copy(lead, "mona", "a.db"), make_copy(lead, "mona", "b.db")
+def test_a_deletion_against_an_edit_keeps_the_span(team: Team, lead: Path | str) -> None:
+    first, second = team.copy("mona", "a.db"), team.copy("mona", "b.db")
     dead = ids_of(lead, "mona", "d1")["خمسة مدنيين"]
     code(first, lambda p: p.delete_annotation("mona", dead))
     code(second, lambda p: p.update_annotation("mona", dead, attrs={**CASUALTY, "best": 6}))
+    targets = []
     for order in ((first, second), (second, first)):
-        target = lead_copy(lead, f"lead-{order[0].stem}.db")
+        target = team.lead_copy(f"lead-{order[0].stem}")
+        targets.append(target)
         for copy in order:
-            merge_files(target, copy)
+            team.merge(copy, into=target)
         with Project.open(target) as p:
             assert p.annotation(dead).attrs["best"] == 6  # nothing disappears while in doubt
             [conflict] = open_conflicts(p)
             assert sorted(v.content is None for v in conflict.versions) == [False, True]
-    assert dump(lead.parent / "lead-a.db") == dump(lead.parent / "lead-b.db")
+    assert dump(targets[0]) == dump(targets[1])
 
 
-def test_an_edit_in_the_project_and_one_in_a_copy_conflict(lead: Path) -> None:
-    copy = make_copy(lead, "mona", "mona.db")
+def test_an_edit_in_the_project_and_one_in_a_copy_conflict(team: Team, lead: Path | str) -> None:
+    copy = team.copy("mona", "mona.db")
     army = ids_of(lead, "mona", "d1")["الجيش"]
     code(copy, lambda p: p.update_annotation("mona", army, attrs={**ARMY, "role": "target"}))
     code(lead, lambda p: p.update_annotation("mona", army, attrs={**ARMY, "role": "mentioned"}))
-    report = merge_files(lead, copy)
+    report = team.merge(copy)
     assert report.conflicts == 1
     [conflict] = open_conflicts_of(lead)
     assert {v.source for v in conflict.versions} == {"project", conflict.versions[1].source}
     assert sorted(v.content["attrs"]["role"] for v in conflict.versions) == ["mentioned", "target"]
 
 
-def test_a_copy_used_again_after_a_merge_brings_its_new_work_without_conflict(lead: Path) -> None:
-    copy = make_copy(lead, "mona", "mona.db")
+def test_a_copy_used_again_after_a_merge_brings_its_new_work_without_conflict(team: Team, lead: Path | str) -> None:
+    copy = team.copy("mona", "mona.db")
     army = ids_of(lead, "mona", "d1")["الجيش"]
     code(copy, lambda p: p.update_annotation("mona", army, attrs={**ARMY, "role": "target"}))
-    merge_files(lead, copy)
+    team.merge(copy)
     code(copy, lambda p: p.update_annotation("mona", army, attrs={**ARMY, "role": "other_party"}))
-    report = merge_files(lead, copy)
+    report = team.merge(copy)
     assert report.conflicts == 0 and "d1: 1 span changed" in report.text()
     with Project.open(lead) as p:
         assert p.annotation(army).attrs["role"] == "other_party"
 
 
-def test_an_older_snapshot_of_a_copy_brings_nothing_and_a_forked_one_is_refused(lead: Path) -> None:
-    copy = make_copy(lead, "mona", "mona.db")
+def test_an_older_snapshot_of_a_copy_brings_nothing_and_a_forked_one_is_refused(team: Team, lead: Path | str) -> None:
+    copy = team.copy("mona", "mona.db")
     army = ids_of(lead, "mona", "d1")["الجيش"]
     code(copy, lambda p: p.update_annotation("mona", army, attrs={**ARMY, "role": "target"}))
-    old = lead.parent / "mona-old.db"
+    old = team.folder / "mona-old.db"
     shutil.copyfile(copy, old)
-    fork = lead.parent / "mona-fork.db"
+    fork = team.folder / "mona-fork.db"
     shutil.copyfile(copy, fork)
     code(copy, lambda p: p.update_annotation("mona", army, attrs={**ARMY, "role": "other_party"}))
     code(fork, lambda p: p.set_label("mona", "d2", "relevant", True))
 
-    merge_files(lead, copy)
+    team.merge(copy)
     after = dump(lead)
-    assert "merged before, nothing new" in merge_files(lead, old).text()
+    assert "merged before, nothing new" in team.merge(old).text()
     assert dump(lead) == after
     with pytest.raises(MergeError, match="copied and edited in two places"):
-        merge_files(lead, fork)
+        team.merge(fork)
     assert dump(lead) == after
 
 
-def test_time_spent_in_a_copy_is_added_once(lead: Path) -> None:
-    copy = make_copy(lead, "omar", "omar.db")
+def test_time_spent_in_a_copy_is_added_once(team: Team, lead: Path | str) -> None:
+    copy = team.copy("omar", "omar.db")
     code(lead, lambda p: p.add_time("omar", "d4", 100))
     code(copy, lambda p: p.add_time("omar", "d4", 30))
-    merge_files(lead, copy)
-    merge_files(lead, copy)
+    team.merge(copy)
+    team.merge(copy)
     with Project.open(lead) as p:
         assert p.assignment("omar", "d4").seconds_spent == pytest.approx(130)
     code(copy, lambda p: p.add_time("omar", "d4", 10))
-    assert "10 s more time spent" in merge_files(lead, copy).text()
+    assert "10 s more time spent" in team.merge(copy).text()
     with Project.open(lead) as p:
         assert p.assignment("omar", "d4").seconds_spent == pytest.approx(140)
 
 
-def test_links_between_new_spans_arrive(lead: Path) -> None:
-    copy = make_copy(lead, "lina", "lina.db")
+def test_links_between_new_spans_arrive(team: Team, lead: Path | str) -> None:
+    copy = team.copy("lina", "lina.db")
 
     def work(p: Project) -> None:
         source = p.create_annotation("lina", "d2", "source", *span("وزارة الصحة"), {"source_type": "official"})
@@ -197,17 +200,17 @@ def test_links_between_new_spans_arrive(lead: Path) -> None:
         p.create_link("lina", dead.id, source.id, "reported_by")
 
     code(copy, work)
-    merge_files(lead, copy)
+    team.merge(copy)
     assert rows(lead, "lina")["links"] == rows(copy, "lina")["links"] != []
 
 
-def test_changes_come_in_with_their_origin_and_make_stale_edits_fail(lead: Path) -> None:
-    copy = make_copy(lead, "mona", "mona.db")
+def test_changes_come_in_with_their_origin_and_make_stale_edits_fail(team: Team, lead: Path | str) -> None:
+    copy = team.copy("mona", "mona.db")
     army = ids_of(lead, "mona", "d1")["الجيش"]
     with Project.open(lead) as p:
         seen = p.annotation_revisions("d1", "mona")[army]
     code(copy, lambda p: p.update_annotation("mona", army, attrs={**ARMY, "role": "target"}))
-    merge_files(lead, copy)
+    team.merge(copy)
     with Project.open(lead) as p:
         pack_id = p.merge_packs()[0][0]
         brought = p.db.execute("SELECT action, origin, origin_seq FROM changes WHERE origin IS NOT NULL").fetchall()
@@ -219,18 +222,18 @@ def test_changes_come_in_with_their_origin_and_make_stale_edits_fail(lead: Path)
             p.update_annotation("mona", army, attrs=ARMY, expect=seen)
 
 
-def test_a_copy_never_changes_another_coders_annotation(lead: Path) -> None:
-    copy = make_copy(lead, "mona", "mona.db")
+def test_a_copy_never_changes_another_coders_annotation(team: Team, lead: Path | str) -> None:
+    copy = team.copy("mona", "mona.db")
     omar_actor = ids_of(lead, "omar", "d1")["الجيش"]
     code(copy, lambda p: p.create_annotation("mona", "d1", "actor", *span("وزارة الصحة"), ARMY, id=omar_actor))
     before = dump(lead)
     with pytest.raises(MergeError, match=f"annotation {omar_actor} belongs to 'omar'"):
-        merge_files(lead, copy)
+        team.merge(copy)
     assert dump(lead) == before
 
 
-def test_other_coders_work_in_a_copy_is_left_out_with_a_note(lead: Path) -> None:
-    copy = make_copy(lead, "mona", "mona.db")
+def test_other_coders_work_in_a_copy_is_left_out_with_a_note(team: Team, lead: Path | str) -> None:
+    copy = team.copy("mona", "mona.db")
 
     def work(p: Project) -> None:
         p.add_coder("zed")
@@ -238,7 +241,7 @@ def test_other_coders_work_in_a_copy_is_left_out_with_a_note(lead: Path) -> None
         p.create_annotation("zed", "d1", "actor", *span("الجيش"), ARMY)
 
     code(copy, work)
-    report = merge_files(lead, copy).text()
+    report = team.merge(copy).text()
     assert "1 annotations of other coders in the copy were left out" in report
     with Project.open(lead) as p:
         assert "zed" not in p.coders()
@@ -246,13 +249,13 @@ def test_other_coders_work_in_a_copy_is_left_out_with_a_note(lead: Path) -> None
 
 # -- repeated merges and order ------------------------------------------------------------------------------
 
-def three_copies(lead: Path) -> list[Path]:
+def three_copies(team: Team) -> list[Path]:
     """mona twice (a conflict on the army, a deletion, fields) and omar."""
-    first, second = make_copy(lead, "mona", "mona-1.db"), make_copy(lead, "mona", "mona-2.db")
-    omar = make_copy(lead, "omar", "omar.db")
-    mona_ids = ids_of(lead, "mona", "d1")
+    first, second = team.copy("mona", "mona-1.db"), team.copy("mona", "mona-2.db")
+    omar = team.copy("omar", "omar.db")
+    mona_ids = ids_of(team.lead, "mona", "d1")
     army, dead = mona_ids["الجيش"], mona_ids["خمسة مدنيين"]
-    omar_actor = ids_of(lead, "omar", "d1")["الجيش"]
+    omar_actor = ids_of(team.lead, "omar", "d1")["الجيش"]
 
     def laptop(p: Project) -> None:
         p.update_annotation("mona", army, attrs={**ARMY, "role": "target"})
@@ -280,35 +283,36 @@ def three_copies(lead: Path) -> list[Path]:
     return [first, second, omar]
 
 
-def test_merging_twice_changes_nothing(lead: Path) -> None:
-    copies = three_copies(lead)
-    merge_files(lead, *copies)
+def test_merging_twice_changes_nothing(team: Team, lead: Path | str) -> None:
+    copies = three_copies(team)
+    team.merge(*copies)
     once = dump(lead)
     with Project.open(lead) as p:
         log = len(p.changes())
-    report = merge_files(lead, *copies)
+    report = team.merge(*copies)
     assert report.text().count("merged before, nothing new") == 3
     for copy in copies:
-        merge_files(lead, copy)
+        team.merge(copy)
     assert dump(lead) == once
     with Project.open(lead) as p:
         assert len(p.changes()) == log
 
 
-def test_every_order_of_three_copies_gives_the_same_project(lead: Path) -> None:
-    copies = three_copies(lead)
-    dumps = {}
+def test_every_order_of_three_copies_gives_the_same_project(team: Team) -> None:
+    copies = three_copies(team)
+    dumps, targets = {}, []
     for n, order in enumerate(itertools.permutations(copies)):
-        target = lead_copy(lead, f"order-{n}.db")
+        target = team.lead_copy(f"order-{n}")
+        targets.append(target)
         for copy in order:
-            merge_files(target, copy)
+            team.merge(copy, into=target)
         dumps[tuple(c.stem for c in order)] = dump(target)
     first = next(iter(dumps.values()))
     for order, text in dumps.items():
         assert text == first, f"merging in the order {order} changed the project:\n" + "\n".join(
             difflib.unified_diff(first.splitlines(), text.splitlines(), lineterm="", n=0))
     # And the project is the merged one: both conflicting versions, the deletions, the new spans.
-    target = lead.parent / "order-0.db"
+    target = targets[0]
     [conflict] = [c for c in open_conflicts_of(target) if c.kind == "annotation"]
     assert sorted(v.content["attrs"]["role"] for v in conflict.versions) == ["other_party", "target"]
     with Project.open(target) as p:
@@ -322,21 +326,21 @@ def test_every_order_of_three_copies_gives_the_same_project(lead: Path) -> None:
     # One command with the copies in any order gives the same project too.
     one_run = set()
     for n, order in enumerate(itertools.permutations(copies)):
-        target = lead_copy(lead, f"one-run-{n}.db")
-        merge_files(target, *order)
+        target = team.lead_copy(f"one-run-{n}")
+        team.merge(*order, into=target)
         one_run.add(dump(target))
     assert len(one_run) == 1
 
 
-def test_the_canonical_dump_leaves_out_only_the_merge_runs_own_traces(lead: Path) -> None:
-    copies = three_copies(lead)
-    merge_files(lead, *copies)
+def test_the_canonical_dump_leaves_out_only_the_merge_runs_own_traces(team: Team, lead: Path | str) -> None:
+    copies = three_copies(team)
+    team.merge(*copies)
     text = dump(lead)
     assert '"seq"' not in text.split("## changes ")[1].split("\n")[0]
-    with sqlite3.connect(lead) as c:
-        tables = [r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                          "AND name NOT LIKE 'sqlite_%'")]
-        rows_in_db = sum(c.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables)
+    with Project.open(lead) as p:  # the project's tables, without the engine's own (migrations, counters)
+        tables = [name for name, _columns, _order in p.db.tables()]
+        rows_in_db = sum(p.db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables)
+    assert {"documents", "annotations", "changes", "merge_versions", "merge_contributions"} <= set(tables)
     assert sorted(line[3:].split(" ")[0] for line in text.splitlines() if line.startswith("## ")) == sorted(tables)
     assert sum(1 for line in text.splitlines() if not line.startswith("## ")) == rows_in_db
     merge_row = [json.loads(line) for line in text.splitlines() if '"action":"merge"' in line]
@@ -352,8 +356,8 @@ def other_codebook() -> Codebook:
     return Codebook.from_yaml(changed.replace("version: 1", "version: 2", 1))
 
 
-def test_a_copy_from_another_codebook_version_needs_a_mapping(lead: Path, tmp_path: Path) -> None:
-    copy = make_copy(lead, "lina", "lina.db")
+def test_a_copy_from_another_codebook_version_needs_a_mapping(team: Team, lead: Path | str, tmp_path: Path) -> None:
+    copy = team.copy("lina", "lina.db")
     code(copy, lambda p: p.create_annotation("lina", "d2", "casualty", *span("خمسة مدنيين"), CASUALTY))
     new_book = other_codebook()
     with Project.open(lead, codebook=new_book):
@@ -361,23 +365,23 @@ def test_a_copy_from_another_codebook_version_needs_a_mapping(lead: Path, tmp_pa
     old_sha = Codebook.default().sha256
     before = dump(lead)
     with pytest.raises(MergeError, match=f"codebook 'conflict-news' \\({old_sha[:12]}\\).*--codebook-map"):
-        merge_files(lead, copy)
+        team.merge(copy)
     assert dump(lead) == before
 
     unmapped = tmp_path / "same.yaml"
     unmapped.write_text(f"from: {old_sha[:12]}\nto: {new_book.sha256}\n", encoding="utf-8")
     with pytest.raises(MergeError, match="outcome"):  # 'killed' is not a value of the new codebook
-        merge_files(lead, copy, mapping=CodebookMap.load(unmapped))
+        team.merge(copy, mapping=CodebookMap.load(unmapped))
     wrong = tmp_path / "wrong.yaml"
     wrong.write_text(f"from: {new_book.sha256[:12]}\nto: {old_sha[:12]}\n", encoding="utf-8")
     with pytest.raises(MergeError, match="maps codebook"):
-        merge_files(lead, copy, mapping=CodebookMap.load(wrong))
+        team.merge(copy, mapping=CodebookMap.load(wrong))
     assert dump(lead) == before
 
     mapping = tmp_path / "map.yaml"
     mapping.write_text(f"from: {old_sha}\nto: {new_book.sha256[:16]}\nvalues:\n  casualty:\n    outcome: {{killed: dead}}\n",
                        encoding="utf-8")
-    merge_files(lead, copy, mapping=CodebookMap.load(mapping))
+    team.merge(copy, mapping=CodebookMap.load(mapping))
     with Project.open(lead) as p:
         [dead] = p.annotations("d2", "lina")
         assert dead.attrs["outcome"] == "dead"
@@ -397,8 +401,8 @@ def test_a_bad_mapping_file_is_named(tmp_path: Path, content: str, message: str)
     assert str(path) in str(info.value)
 
 
-def test_a_truncated_copy_merges_nothing(lead: Path) -> None:
-    good, cut = make_copy(lead, "omar", "omar.db"), make_copy(lead, "lina", "lina.db")
+def test_a_truncated_copy_merges_nothing(team: Team, lead: Path | str) -> None:
+    good, cut = team.copy("omar", "omar.db"), team.copy("lina", "lina.db")
     code(good, lambda p: p.create_annotation("omar", "d4", "actor", *span("الجيش"), ARMY))
     code(cut, lambda p: p.create_annotation("lina", "d4", "actor", *span("الجيش"), ARMY))
     data = cut.read_bytes()
@@ -406,37 +410,37 @@ def test_a_truncated_copy_merges_nothing(lead: Path) -> None:
     for size in (len(data) // 2, len(data) - 4096, 100):
         cut.write_bytes(data[:size])
         with pytest.raises(MergeError, match="lina.db: this copy is damaged or incomplete.*Nothing was merged"):
-            merge_files(lead, good, cut)
+            team.merge(good, cut)
         assert dump(lead) == before
     cut.write_bytes(b"")
     with pytest.raises(MergeError, match="Nothing was merged"):
-        merge_files(lead, good, cut)
+        team.merge(good, cut)
     assert dump(lead) == before
 
 
-def test_a_project_file_that_is_not_a_copy_is_refused(lead: Path, tmp_path: Path) -> None:
+def test_a_project_file_that_is_not_a_copy_is_refused(team: Team, tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     with Project.open(other, create=True):
         pass
     with pytest.raises(MergeError, match="not a coder's copy"):
-        merge_files(lead, other)
+        team.merge(other)
     with pytest.raises(MergeError, match="no such file"):
-        merge_files(lead, tmp_path / "missing.db")
+        team.merge(tmp_path / "missing.db")
 
 
-def test_a_copy_of_another_project_is_refused(lead: Path, tmp_path: Path) -> None:
-    copy = make_copy(lead, "lina", "lina.db")
-    elsewhere = tmp_path / "elsewhere.db"
+def test_a_copy_of_another_project_is_refused(team: Team, new_location: Callable[..., Path | str]) -> None:
+    copy = team.copy("lina", "lina.db")
+    elsewhere = new_location("elsewhere")
     with Project.open(elsewhere, create=True) as p:
         p.add_coder("lina")
     with pytest.raises(MergeError, match="does not come from this project: document 'd2' is not in this project"):
-        merge_files(elsewhere, copy)
+        team.merge(copy, into=elsewhere)
 
 
-def test_a_damaged_change_inside_a_copy_is_refused(lead: Path) -> None:
-    copy = make_copy(lead, "lina", "lina.db")
+def test_a_damaged_change_inside_a_copy_is_refused(team: Team) -> None:
+    copy = team.copy("lina", "lina.db")
     code(copy, lambda p: p.create_annotation("lina", "d2", "actor", *span("الجيش"), ARMY))
     with sqlite3.connect(copy) as c:  # a span whose quote no longer matches the text
         c.execute('UPDATE annotations SET "end" = "end" + 1')
     with pytest.raises(MergeError, match="its quote is not the text"):
-        merge_files(lead, copy)
+        team.merge(copy)

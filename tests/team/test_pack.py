@@ -11,7 +11,7 @@ from annotator.model import GoldAnnotation, Provenance
 from annotator.store import GoldEdit, NotFoundError, Project
 from annotator.team.pack import PackError, pack, safe_file_name
 
-from .conftest import ARMY, make_copy, span
+from .conftest import ARMY, Team, span
 
 
 def table(path: Path, sql: str) -> list[tuple]:
@@ -19,7 +19,7 @@ def table(path: Path, sql: str) -> list[tuple]:
         return conn.execute(sql).fetchall()
 
 
-def test_a_copy_holds_the_coders_documents_codebook_and_own_work_only(lead: Path) -> None:
+def test_a_copy_holds_the_coders_documents_codebook_and_own_work_only(team: Team, lead: Path | str) -> None:
     with Project.open(lead) as p:
         p.add_coder("lead", role="adjudicator")
         start, end = span("الجيش")
@@ -28,7 +28,7 @@ def test_a_copy_holds_the_coders_documents_codebook_and_own_work_only(lead: Path
         p.set_label("omar", "d1", "relevant", False)
         codebook = p.codebook.sha256
         mona = {a.id for a in p.annotations(coder="mona")}
-    copy = make_copy(lead, "mona", "mona.db")
+    copy = team.copy("mona", "mona.db")
 
     assert table(copy, "SELECT name, role FROM coders") == [("mona", "coder")]
     assert {r[0] for r in table(copy, "SELECT id FROM documents")} == {"d1", "d2", "d3"}
@@ -45,9 +45,9 @@ def test_a_copy_holds_the_coders_documents_codebook_and_own_work_only(lead: Path
     assert kinds == ["annotation"] * 2 + ["assignment"] * 3 + ["label"]
 
 
-def test_a_copy_is_one_file_a_coder_opens_and_codes_in(lead: Path) -> None:
-    copy = make_copy(lead, "mona", "mona.db")
-    assert not Path(f"{copy}-wal").exists() and not list(lead.parent.glob("*.partial"))
+def test_a_copy_is_one_file_a_coder_opens_and_codes_in(team: Team) -> None:
+    copy = team.copy("mona", "mona.db")
+    assert not Path(f"{copy}-wal").exists() and not list(team.folder.glob("*.partial"))
     assert table(copy, "PRAGMA journal_mode") == [("delete",)]
     with Project.open(copy) as p:
         assert [a.document_id for a in p.assignments("mona")] == ["d1", "d2", "d3"]
@@ -55,8 +55,8 @@ def test_a_copy_is_one_file_a_coder_opens_and_codes_in(lead: Path) -> None:
         assert p.check() == []
 
 
-def test_the_project_logs_the_copy_and_shows_it_out(lead: Path) -> None:
-    copy = make_copy(lead, "omar", "omar.db")
+def test_the_project_logs_the_copy_and_shows_it_out(team: Team, lead: Path | str) -> None:
+    copy = team.copy("omar", "omar.db")
     with Project.open(lead) as p:
         [change] = [c for c in p.changes() if c.action == "pack"]
         assert change.coder == "omar" and change.payload["document_ids"] == ["d1", "d4"]
@@ -68,8 +68,8 @@ def test_the_project_logs_the_copy_and_shows_it_out(lead: Path) -> None:
         assert source == p.project_id()
 
 
-def test_an_existing_file_is_never_replaced(lead: Path) -> None:
-    target = lead.parent / "taken.db"
+def test_an_existing_file_is_never_replaced(lead: Path | str, tmp_path: Path) -> None:
+    target = tmp_path / "taken.db"
     target.write_bytes(b"someone's work")
     with Project.open(lead) as p, pytest.raises(PackError, match="taken.db: a file of that name exists"):
         pack(p, "mona", target)
@@ -77,7 +77,7 @@ def test_an_existing_file_is_never_replaced(lead: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["../../x", "/etc/passwd", "..", "a/b\\c", "منى"])
-def test_a_coders_name_never_leaves_the_folder(lead: Path, tmp_path: Path, name: str) -> None:
+def test_a_coders_name_never_leaves_the_folder(lead: Path | str, tmp_path: Path, name: str) -> None:
     folder = tmp_path / "copies"
     folder.mkdir()
     with Project.open(lead) as p:
@@ -89,13 +89,13 @@ def test_a_coders_name_never_leaves_the_folder(lead: Path, tmp_path: Path, name:
     assert safe_file_name("منى") == "منى"
 
 
-def test_unknown_coders_and_coders_without_documents_are_refused(lead: Path) -> None:
+def test_unknown_coders_and_coders_without_documents_are_refused(lead: Path | str, tmp_path: Path) -> None:
     with Project.open(lead) as p:
         with pytest.raises(NotFoundError, match="no coder 'nobody'"):
-            pack(p, "nobody", lead.parent)
+            pack(p, "nobody", tmp_path)
         p.add_coder("idle")
         with pytest.raises(PackError, match="idle has no documents assigned"):
-            pack(p, "idle", lead.parent)
+            pack(p, "idle", tmp_path)
         with pytest.raises(PackError, match="no such folder"):
-            pack(p, "mona", lead.parent / "missing" / "x.db")
-    assert not list(lead.parent.glob("*.copy.annotator.db"))
+            pack(p, "mona", tmp_path / "missing" / "x.db")
+    assert not list(tmp_path.glob("*.copy.annotator.db"))

@@ -17,7 +17,7 @@ from annotator.ui.team_dialog import TeamDialog  # noqa: E402
 
 
 @pytest.fixture
-def project(lead: Path) -> Project:
+def project(lead: Path | str) -> Project:
     p = Project.open(lead)
     p.mark_done("mona", "d1", force=True)
     p.add_time("mona", "d1", 600)
