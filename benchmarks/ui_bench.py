@@ -318,10 +318,6 @@ def coder(app, rounds: int, only: str | None) -> None:
 
 # -- start-up ---------------------------------------------------------------------------------------
 
-# pandas is a test extra, not a dependency, but sqlite-utils imports it whenever it is installed:
-# the "without pandas" rows hide it, as on an installation without the test extras.
-NO_PANDAS = "import sys\nsys.modules['pandas'] = None\n"
-COMMAND = "import sys\nfrom annotator.cli import main\nsys.argv = ['annotator', *sys.argv[1:]]\nmain()\n"
 WINDOW_SHOWN = """
 import sys, time
 started = float(sys.argv[2])
@@ -349,23 +345,21 @@ def startup() -> None:
         env = {**os.environ, "XDG_CONFIG_HOME": folder, "XDG_DATA_HOME": folder}
         script = Path(sys.executable).parent / "annotator"
 
-        def command(args: list[str], prelude: str | None = None) -> float:
-            run = [str(script), *args] if prelude is None else [sys.executable, "-c", prelude + COMMAND, *args]
+        def command(args: list[str]) -> float:
+            run = [str(script), *args]
             t0 = time.perf_counter()
             subprocess.run(run, check=True, capture_output=True, env=env)
             return (time.perf_counter() - t0) * 1000
 
-        def window(prelude: str = "") -> float:
-            out = subprocess.run([sys.executable, "-c", prelude + WINDOW_SHOWN, str(path), repr(time.time())],
+        def window() -> float:
+            out = subprocess.run([sys.executable, "-c", WINDOW_SHOWN, str(path), repr(time.time())],
                                  check=True, capture_output=True, text=True, env=env)
             return float(out.stdout.split()[-1])
 
         listing = ["list", "--project", str(path)]
         rows = {"annotator --help": lambda: command(["--help"]),
                 "annotator list (20 documents)": lambda: command(listing),
-                "annotator list, without pandas": lambda: command(listing, NO_PANDAS),
-                "window on screen (300 annotations)": window,
-                "window on screen, without pandas": lambda: window(NO_PANDAS)}
+                "window on screen (300 annotations)": window}
         conditions_line = conditions.header()
         print(conditions_line + "\n\n| start-up | median ms | min ms | max ms | median / ref |\n|---|---:|---:|---:|---:|")
         for name, run in rows.items():
