@@ -4,7 +4,7 @@ coders and adjudicated into gold, and a second article with nested spans and for
 from __future__ import annotations
 
 import json
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,7 @@ LABELS = {"relevant": True, "event_type": ["explosions_remote_violence"], "event
           "date_precision": "1", "location": "الحوامة", "confidence": "high", "notes": "-5 ملاحظة"}
 
 
-def build_project(path: Path, corpus_dir: Path) -> Path:
+def build_project(location: Path | str, corpus_dir: Path) -> Path | str:
     corpus_dir.mkdir(parents=True, exist_ok=True)
     corpus = corpus_dir / "articles.jsonl"
     corpus.write_text(
@@ -53,7 +53,7 @@ def build_project(path: Path, corpus_dir: Path) -> Path:
         + json.dumps({"id": "nested", "title": "+بيان قسد", "text": TEXT_NESTED}, ensure_ascii=False) + "\n"
         + json.dumps({"id": "plain", "title": "خبر", "text": "خبر لم يرمز بعد."}, ensure_ascii=False) + "\n",
         encoding="utf-8")
-    p = Project.open(path, create=True)
+    p = Project.open(location, create=True)
     report = import_paths(p, [corpus])
     assert report.imported == 3, report.rejections
     assert p.document("crlf").text == TEXT_CRLF
@@ -91,7 +91,7 @@ def build_project(path: Path, corpus_dir: Path) -> Path:
     p.set_label("mona", "nested", "relevant", False)
     _gold(p)
     p.close()
-    return path
+    return location
 
 
 def _gold(p: Project) -> None:
@@ -116,37 +116,37 @@ def _gold(p: Project) -> None:
     p.write_gold("lead", GoldEdit("crlf", tuple(spans.values()), links, labels, done=True), action="test_gold")
 
 
-@pytest.fixture(scope="session")
-def coded_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("coded")
-    return build_project(base / "coded.annotator.db", base / "corpus")
+@pytest.fixture
+def coded_location(shared_location: Callable[..., Path | str], tmp_path_factory: pytest.TempPathFactory) -> Path | str:
+    """The coded project, built once per session and engine; tests only read it."""
+    return shared_location("coded", lambda location: build_project(location, tmp_path_factory.mktemp("corpus")))
 
 
 @pytest.fixture
-def coded(coded_path: Path) -> Project:
-    p = Project.open(coded_path, create=False)
+def coded(coded_location: Path | str) -> Project:
+    p = Project.open(coded_location, create=False)
     yield p
     p.close()
 
 
 @pytest.fixture
-def scratch(coded_path: Path, tmp_path: Path) -> Project:
+def scratch(coded_location: Path | str, new_location: Callable[..., Path | str]) -> Project:
     """A copy of the coded project that a test may change."""
-    copy = tmp_path / "scratch.annotator.db"
-    shutil.copyfile(coded_path, copy)
-    p = Project.open(copy, create=False)
+    p = Project.open(new_location("scratch", copy_of=coded_location), create=False)
     yield p
     p.close()
 
 
 @pytest.fixture
-def run_export(coded: Project, tmp_path: Path):
-    """run_export(fmt, gold=..., coders=..., **options) -> (folder, manifest)."""
+def run_export(coded_location: Path | str, tmp_path: Path):
+    """run_export(fmt, gold=..., coders=..., **options) -> (folder, manifest), from the coded project
+    (opened for each export, so that a test may copy it in between)."""
     def run(fmt: str, *, gold: bool = False, coders: tuple[str, ...] = (), documents: tuple[str, ...] | None = None,
             done_only: bool = False, name: str | None = None, **options: Any) -> tuple[Path, dict[str, Any]]:
         target = tmp_path / (name or f"export-{fmt}")
-        manifest = export(coded, Selection(gold=gold, coders=coders, document_ids=documents, done_only=done_only),
-                          fmt, target, ExportOptions(**options))
+        with Project.open(coded_location, create=False) as coded:
+            manifest = export(coded, Selection(gold=gold, coders=coders, document_ids=documents, done_only=done_only),
+                              fmt, target, ExportOptions(**options))
         return target, manifest
 
     return run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -75,9 +76,9 @@ def test_bratiaa_computes_agreement_on_the_export(run_export) -> None:
     assert float(mean) == pytest.approx(8 / 9)
 
 
-def test_brat_round_trip_through_import(run_export, tmp_path: Path) -> None:
+def test_brat_round_trip_through_import(run_export, tmp_path: Path, new_location: Callable[..., Path | str]) -> None:
     first, _ = run_export("brat", coders=("mona", "omar"), name="first")
-    fresh = Project.open(tmp_path / "fresh.annotator.db", create=True)
+    fresh = Project.open(new_location("fresh"), create=True)
     report = import_annotations(fresh, first, "brat")
     assert report.rejections == [] and report.documents_added == 3 and report.spans == 13 and report.links == 7
     export(fresh, Selection(coders=("mona", "omar")), "brat", tmp_path / "second")

@@ -14,13 +14,13 @@ from annotator.export.sources import ProjectSource, Selection
 from annotator.store import Project
 
 
-def invoke(project: Path, *args: str):
+def invoke(project: Path | str, *args: str):
     return CliRunner().invoke(cli, ["export", "--project", str(project), *args])
 
 
-def test_export_writes_a_folder_and_says_what(coded_path: Path, tmp_path: Path) -> None:
+def test_export_writes_a_folder_and_says_what(coded_location: Path | str, tmp_path: Path) -> None:
     out = tmp_path / "gold"
-    result = invoke(coded_path, "--gold", "--format", "jsonl", "-o", str(out))
+    result = invoke(coded_location, "--gold", "--format", "jsonl", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"wrote {out} (jsonl): 1 documents, 4 spans, 2 links; 1 files listed in manifest.json"
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["selection"]["gold"] is True
@@ -32,8 +32,8 @@ def test_export_writes_a_folder_and_says_what(coded_path: Path, tmp_path: Path) 
     (["--coder", "mona", "--documents", "crlf,nope", "--format", "csv"], "no such documents in the project: nope"),
     (["--coder", "mona", "--format", "jsonl", "--vague-policy", "acled"], "applies to the acled and ucdp formats"),
 ])
-def test_bad_requests_are_sentences(coded_path: Path, tmp_path: Path, args: list[str], message: str) -> None:
-    result = invoke(coded_path, *args, "-o", str(tmp_path / "out"))
+def test_bad_requests_are_sentences(coded_location: Path | str, tmp_path: Path, args: list[str], message: str) -> None:
+    result = invoke(coded_location, *args, "-o", str(tmp_path / "out"))
     assert result.exit_code != 0 and message in result.output and "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
 
@@ -52,12 +52,12 @@ def test_filters(coded: Project) -> None:
 
 
 @pytest.mark.parametrize("fmt, policy", [("acled", "acled"), ("ucdp", "ucdp"), ("ucdp", "acled")])
-def test_event_formats_record_their_policy(coded_path: Path, tmp_path: Path, fmt: str, policy: str) -> None:
+def test_event_formats_record_their_policy(coded_location: Path | str, tmp_path: Path, fmt: str, policy: str) -> None:
     out = tmp_path / fmt
     args = ["--gold", "--coder", "mona", "--format", fmt, "-o", str(out), "--events-per", "casualty"]
     if policy != fmt:
         args += ["--vague-policy", policy]
-    result = invoke(coded_path, *args)
+    result = invoke(coded_location, *args)
     assert result.exit_code == 0, result.output
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["vague_count_policy"]["name"] == policy and manifest["details"]["events_per"] == "casualty"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from annotator.export.exporter import export
@@ -69,9 +70,9 @@ def test_gold_document_carries_provenance(run_export) -> None:
     assert manifest["coders"] == ["mona", "omar"] and manifest["adjudicators"] == ["lead"]
 
 
-def _roundtrip(run_export, tmp_path: Path, **selection) -> tuple[bytes, bytes]:
+def _roundtrip(run_export, tmp_path: Path, fresh_location: Path | str, **selection) -> tuple[bytes, bytes]:
     first, _ = run_export("jsonl", name="first", **selection)
-    fresh = Project.open(tmp_path / "fresh.annotator.db", create=True)
+    fresh = Project.open(fresh_location, create=True)
     fresh.add_coder("lead", "adjudicator")
     report = import_annotations(fresh, first, "jsonl")
     assert report.rejections == [] and report.documents_added >= 1
@@ -83,11 +84,11 @@ def _roundtrip(run_export, tmp_path: Path, **selection) -> tuple[bytes, bytes]:
     return (first / "documents.jsonl").read_bytes(), (second / "documents.jsonl").read_bytes()
 
 
-def test_coder_export_import_export_is_byte_identical(run_export, tmp_path: Path) -> None:
-    a, b = _roundtrip(run_export, tmp_path, coders=("mona", "omar"))
+def test_coder_export_import_export_is_byte_identical(run_export, tmp_path: Path, new_location: Callable[..., Path | str]) -> None:
+    a, b = _roundtrip(run_export, tmp_path, new_location("fresh"), coders=("mona", "omar"))
     assert a == b
 
 
-def test_gold_export_import_export_is_byte_identical(run_export, tmp_path: Path) -> None:
-    a, b = _roundtrip(run_export, tmp_path, gold=True)
+def test_gold_export_import_export_is_byte_identical(run_export, tmp_path: Path, new_location: Callable[..., Path | str]) -> None:
+    a, b = _roundtrip(run_export, tmp_path, new_location("fresh"), gold=True)
     assert a == b

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -119,9 +120,9 @@ def test_coders_as_predictions(run_export) -> None:
     assert [p["model_version"] for p in crlf["predictions"]] == ["mona"]
 
 
-def test_round_trip_through_import(run_export, tmp_path: Path) -> None:
+def test_round_trip_through_import(run_export, tmp_path: Path, new_location: Callable[..., Path | str]) -> None:
     first, _ = run_export("labelstudio", coders=("mona", "omar"), name="first")
-    fresh = Project.open(tmp_path / "fresh.annotator.db", create=True)
+    fresh = Project.open(new_location("fresh"), create=True)
     report = import_annotations(fresh, first, "labelstudio")
     assert report.rejections == [] and report.spans == 13 and report.links == 7 and report.fields == 15
     export(fresh, Selection(coders=("mona", "omar")), "labelstudio", tmp_path / "second")
@@ -162,10 +163,10 @@ def labelstudio_export(text: str) -> list[dict]:
     return [task]
 
 
-def test_a_label_studio_export_moves_into_a_new_project(tmp_path: Path) -> None:
+def test_a_label_studio_export_moves_into_a_new_project(tmp_path: Path, new_location: Callable[..., Path | str]) -> None:
     path = tmp_path / "project-2-at-2024-05-01.json"
     path.write_text(json.dumps(labelstudio_export(TEXT_CRLF), ensure_ascii=False, indent=2), encoding="utf-8")
-    fresh = Project.open(tmp_path / "fresh.annotator.db", create=True)
+    fresh = Project.open(new_location("fresh"), create=True)
     report = import_annotations(fresh, path, "labelstudio")
     reasons = [str(r) for r in report.rejections]
     assert len(reasons) == 2 and all(r.startswith(f"{path}:2: task 7, labelstudio-user-12: ") for r in reasons)

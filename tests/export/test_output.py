@@ -58,7 +58,7 @@ def test_a_failing_format_leaves_the_previous_export(run_export, monkeypatch: py
     assert [p.name for p in folder.parent.iterdir() if ".partial-" in p.name] == []
 
 
-def test_a_killed_export_leaves_the_previous_export(run_export, coded_path: Path, tmp_path: Path) -> None:
+def test_a_killed_export_leaves_the_previous_export(run_export, coded_location: Path | str, tmp_path: Path) -> None:
     if not hasattr(signal, "SIGKILL"):
         pytest.skip("needs POSIX signals")
     folder, _ = run_export("jsonl", coders=("mona",), name="good")
@@ -78,7 +78,7 @@ def slow(record):
     time.sleep(600)
     return real(record)
 jsonl.dumps = slow
-export(Project.open({str(coded_path)!r}, create=False), Selection(coders=("mona",)), "jsonl", Path({str(folder)!r}))
+export(Project.open({str(coded_location)!r}, create=False), Selection(coders=("mona",)), "jsonl", Path({str(folder)!r}))
 """
     proc = subprocess.Popen([sys.executable, "-c", child], cwd=ROOT)
     try:
