@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,23 +13,23 @@ from annotator.paths import SAMPLE_CORPUS
 from annotator.store import Project
 
 
-def build_demo_project(path: Path) -> Path:
+def build_demo_project(location: Path | str) -> Path | str:
     """The sample corpus plus add_demo_coding: 3 coders, every document assigned, coding marked done."""
-    project = Project.open(path, create=True)
+    project = Project.open(location, create=True)
     import_paths(project, [SAMPLE_CORPUS])
     add_demo_coding(project)
     project.close()
-    return path
-
-
-@pytest.fixture(scope="session")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Built once per test session; tests only read it."""
-    return build_demo_project(tmp_path_factory.mktemp("demo") / "demo.annotator.db")
+    return location
 
 
 @pytest.fixture
-def demo(demo_path: Path) -> Project:
-    project = Project.open(demo_path, create=False)
+def demo_location(shared_location: Callable[..., Path | str]) -> Path | str:
+    """Built once per test session and engine; tests only read it (or copy it)."""
+    return shared_location("demo", build_demo_project)
+
+
+@pytest.fixture
+def demo(demo_location: Path | str) -> Project:
+    project = Project.open(demo_location, create=False)
     yield project
     project.close()

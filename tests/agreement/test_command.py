@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -30,8 +31,8 @@ def run(command: click.Command, *args: str) -> str:
     return result.output
 
 
-def test_text_table(command, demo_path):
-    out = run(command, "-p", str(demo_path), "--boot", "50")
+def test_text_table(command, demo_location):
+    out = run(command, "-p", str(demo_location), "--boot", "50")
     assert out.startswith("Inter-annotator agreement: 3 coders (demo-amal, demo-bilal, demo-chadi)")
     for heading in ("ACTOR (actor)", "CLAIM (claim)", "CASUALTY (casualty)", "SOURCE (source)",
                     "DOCUMENT FIELDS AND ACTORS", "WARNINGS", "UNMATCHED SPANS"):
@@ -41,15 +42,15 @@ def test_text_table(command, demo_path):
     assert not any("\ufe70" <= ch <= "\ufeff" for ch in out)
 
 
-def test_json_parses(command, demo_path):
-    data = json.loads(run(command, "-p", str(demo_path), "--boot", "50", "--format", "json", "--seed", "3"),
+def test_json_parses(command, demo_location):
+    data = json.loads(run(command, "-p", str(demo_location), "--boot", "50", "--format", "json", "--seed", "3"),
                       parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
     assert data["seed"] == 3 and data["n_boot"] == 50
     assert [layer["layer"] for layer in data["layers"]] == ["actor", "claim", "casualty", "source"]
 
 
-def test_csv_sections_on_stdout(command, demo_path):
-    out = run(command, "-p", str(demo_path), "--boot", "20", "--format", "csv", "--coders", "demo-amal,demo-bilal")
+def test_csv_sections_on_stdout(command, demo_location):
+    out = run(command, "-p", str(demo_location), "--boot", "20", "--format", "csv", "--coders", "demo-amal,demo-bilal")
     raw, summary = out.split("\n\n# summary\n")
     assert raw.startswith("# reliability data\n")
     rows = list(csv.reader(io.StringIO(raw.split("\n", 1)[1])))
@@ -58,9 +59,9 @@ def test_csv_sections_on_stdout(command, demo_path):
     assert list(csv.reader(io.StringIO(summary)))[0][0] == "section"
 
 
-def test_csv_files(command, demo_path, tmp_path):
+def test_csv_files(command, demo_location, tmp_path):
     target = tmp_path / "iaa.csv"
-    run(command, "-p", str(demo_path), "--boot", "20", "--format", "csv", "-o", str(target), "--layer", "casualty")
+    run(command, "-p", str(demo_location), "--boot", "20", "--format", "csv", "-o", str(target), "--layer", "casualty")
     assert summary_path(target) == tmp_path / "iaa-summary.csv"
     rows = list(csv.reader(target.open(encoding="utf-8", newline="")))
     assert rows[0] == ["variable", "unit", "demo-amal", "demo-bilal", "demo-chadi"]
@@ -69,9 +70,9 @@ def test_csv_files(command, demo_path, tmp_path):
     assert {r[1] for r in summary[1:] if r[0] != "warning"} == {"casualty"}
 
 
-def test_html_file(command, demo_path, tmp_path):
+def test_html_file(command, demo_location, tmp_path):
     target = tmp_path / "report.html"
-    run(command, "-p", str(demo_path), "--boot", "20", "--format", "html", "-o", str(target),
+    run(command, "-p", str(demo_location), "--boot", "20", "--format", "html", "-o", str(target),
         "--documents", "sample-01,sample-02", "--layer", "actor", "--layer", "document")
     page = target.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and 'id="layer-actor"' in page and 'id="layer-claim"' not in page
@@ -85,21 +86,19 @@ def test_html_file(command, demo_path, tmp_path):
     (["--documents", "nope"], "no document 'nope'"),
     (["-o", "/nonexistent-folder/x.txt"], "No such file or directory"),
 ])
-def test_errors_are_one_line(command, demo_path, args, message):
-    result = CliRunner().invoke(command, ["-p", str(demo_path), *args])
+def test_errors_are_one_line(command, demo_location, args, message):
+    result = CliRunner().invoke(command, ["-p", str(demo_location), *args])
     assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
 
 
 @pytest.fixture
-def with_phantom(demo_path: Path, tmp_path: Path) -> Path:
+def with_phantom(demo_location: Path | str, new_location: Callable[..., Path | str]) -> Path | str:
     """The demo project plus a coder made by a typo: assigned everything, finished nothing."""
-    path = tmp_path / "phantom.annotator.db"
-    with Project.open(demo_path, create=False) as demo:
-        demo.db.conn.execute("VACUUM INTO ?", [str(path)])
-    with Project.open(path, create=False) as project:
+    location = new_location("phantom", copy_of=demo_location)
+    with Project.open(location, create=False) as project:
         project.add_coder("demo-amall")
         project.assign(project.document_ids(), "demo-amall")
-    return path
+    return location
 
 
 def test_by_default_only_coders_who_finished_shared_documents_are_compared(command, with_phantom):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -53,9 +54,9 @@ def actor(name: str, kind: str, role: str) -> dict:
 
 
 @pytest.fixture
-def hand(tmp_path: Path) -> Project:
+def hand(new_location: Callable[..., Path | str]) -> Project:
     """Two coders, three documents, alignments known by construction (see each test)."""
-    p = Project.open(tmp_path / "hand.annotator.db", create=True)
+    p = Project.open(new_location("hand"), create=True)
     p.add_documents([Document(id=k, title=f"عنوان {k}", text=v) for k, v in TEXTS.items()])
     for coder in ("a", "b"):
         p.add_coder(coder)

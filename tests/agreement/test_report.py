@@ -6,6 +6,7 @@ import base64
 import csv
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,9 +26,9 @@ TEXT = "قالت مصادر محلية إن <b>غارة</b> قتلت ثلاثة 
 
 
 @pytest.fixture
-def evil(tmp_path: Path) -> Project:
+def evil(new_location: Callable[..., Path | str]) -> Project:
     """Markup in a title, in the article text and in an attribute value; two coders disagree."""
-    p = Project.open(tmp_path / "evil.annotator.db", create=True)
+    p = Project.open(new_location("evil"), create=True)
     p.add_documents([Document(id="x&y", title=EVIL_TITLE, text=TEXT)])
     for coder in ("a", "b"):
         p.add_coder(coder)

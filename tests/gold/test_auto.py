@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,22 +13,16 @@ from annotator.cli import cli
 from annotator.gold import Adjudication, LinkItem, auto_accept, build_candidates
 from annotator.gold.candidates import count_items
 from annotator.store import Project
-from tests.agreement.conftest import build_demo_project
-
-
-@pytest.fixture(scope="session")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_demo_project(tmp_path_factory.mktemp("gold-demo") / "demo.annotator.db")
+from tests.agreement.conftest import demo_location  # noqa: F401 - the fixture
 
 
 @pytest.fixture
-def demo_copy(demo_file: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "demo.annotator.db"
-    shutil.copy(demo_file, target)
-    return target
+def demo_copy(demo_location: Path | str, new_location: Callable[..., Path | str]) -> Path | str:
+    """A copy of the demo project (tests/agreement/conftest.py) that a test may change."""
+    return new_location("demo", copy_of=demo_location)
 
 
-def test_auto_unanimous_accepts_some_items_and_leaves_the_disagreements(demo_copy: Path) -> None:
+def test_auto_unanimous_accepts_some_items_and_leaves_the_disagreements(demo_copy: Path | str) -> None:
     with Project.open(demo_copy, create=False) as p:
         before = build_candidates(p)
         counts = before.counts()
@@ -51,7 +45,7 @@ def test_auto_unanimous_accepts_some_items_and_leaves_the_disagreements(demo_cop
         assert auto_accept(p, "unanimous").changed == 0  # nothing left to accept
 
 
-def test_auto_majority_decides_more_and_the_adjudicator_the_rest(demo_copy: Path) -> None:
+def test_auto_majority_decides_more_and_the_adjudicator_the_rest(demo_copy: Path | str) -> None:
     with Project.open(demo_copy, create=False) as p:
         p.add_coder("nour", "adjudicator")
         unanimous = auto_accept(p, "unanimous")
@@ -69,7 +63,7 @@ def test_auto_majority_decides_more_and_the_adjudicator_the_rest(demo_copy: Path
         assert session.disagreements() == [i for i in doc.disagreements()]
 
 
-def test_gold_command_prints_accepted_and_remaining_per_layer(demo_copy: Path) -> None:
+def test_gold_command_prints_accepted_and_remaining_per_layer(demo_copy: Path | str) -> None:
     runner = CliRunner()
     status = runner.invoke(cli, ["gold", "--project", str(demo_copy)])
     assert status.exit_code == 0, status.output
@@ -95,7 +89,7 @@ def test_gold_command_prints_accepted_and_remaining_per_layer(demo_copy: Path) -
     assert bad.exit_code == 1 and "no document 'nope'" in bad.output
 
 
-def test_agreement_report_shows_each_coder_against_gold(demo_copy: Path, tmp_path: Path) -> None:
+def test_agreement_report_shows_each_coder_against_gold(demo_copy: Path | str, tmp_path: Path) -> None:
     runner = CliRunner()
     runner.invoke(cli, ["gold", "--project", str(demo_copy), "--auto", "majority", "--adjudicator", "nour"])
     text = runner.invoke(cli, ["agreement", "--project", str(demo_copy), "--boot", "20"])
