@@ -1,5 +1,5 @@
-"""``annotator server init | add-coder | push``: set up a server project, its coders' logins, and
-upload a project file to it."""
+"""``annotator server init | add-coder | blind | push``: set up a server project, its coders'
+logins and whether coding is blind, and upload a project file to it."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from annotator.codebook import CodebookError
-from annotator.store import Project, ProjectError
-from annotator.store.pg_rights import GROUPS, ROLES, add_login, set_up_rights
+from annotator.store import NotOwnerError, Project, ProjectError
+from annotator.store.pg_rights import GROUPS, ROLES, add_login, set_blind_coding, set_up_rights
 from annotator.store.postgres import server_location
 from annotator.store.transfer import copy_project
 
@@ -35,7 +35,7 @@ def _open(location: str, **kwargs: object) -> Project:
 
 @click.group("server")
 def server() -> None:
-    """A team's project on a PostgreSQL server: create it, add coders' logins, upload a project file.
+    """A team's project on a PostgreSQL server: create it, add coders' logins, blind coding, upload a file.
 
     LOCATION is a postgresql:// URL or a libpq keyword string (service=NAME). Passwords come from
     ~/.pgpass or PGPASSWORD, never from the location. See docs/team-server.md.
@@ -81,6 +81,26 @@ def add_coder(location: str, name: str, role: str, login: str | None, password: 
             raise click.ClickException(str(exc)) from None
         state = "created" if created else "existed; now also for this project"
         click.echo(f"{name}: {role} in {location}; login {login or name} {state}")
+
+
+@server.command("blind")
+@click.argument("location", callback=_location)
+@click.argument("state", type=click.Choice(["on", "off"]))
+def blind(location: str, state: str) -> None:
+    """Switch blind coding on (the default) or off. While it is on, a coder sees only their own
+    annotations, links, document fields and log entries; off, coders also read each other's work
+    (never change it). The server enforces it; only a lead or the project's owner may switch it."""
+    with _open(location) as project:
+        try:
+            was_blind = set_blind_coding(project, state == "on")
+        except NotOwnerError:
+            raise click.ClickException(f"{location}: only a lead or the project's owner may switch blind coding, and "
+                                       "the server refused this login; run it logged in as one of them") from None
+        except ProjectError as exc:
+            raise click.ClickException(str(exc)) from None
+    now = "on: coders see only their own work" if state == "on" else \
+        "off: coders also see each other's work (read-only)"
+    click.echo(f"{location}: blind coding {'stays' if was_blind == (state == 'on') else 'is now'} {now}")
 
 
 @server.command("push")

@@ -24,8 +24,9 @@ documents, coders, ...
 ========================  ===========================  ==========================  ================
 
 Coding is blind (double coders do not see each other's work) unless the project's setting
-``blind_coding`` is ``off``. Only the owner of the tables (who ran ``annotator server init``)
-changes the schema; the log is append-only for everyone but a lead.
+``blind_coding`` is ``off`` (:func:`set_blind_coding`, ``annotator server blind``; a setting only a
+lead or the owner may write, as every row of ``project``). Only the owner of the tables (who ran
+``annotator server init``) changes the schema; the log is append-only for everyone but a lead.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from typing import Any
 GROUPS = {"coder": "annotator_coder", "adjudicator": "annotator_adjudicator", "lead": "annotator_lead"}
 ROLES = tuple(GROUPS)
 MAX_LOGIN_BYTES = 63  # PostgreSQL's limit on a role name
+BLIND_SETTING = "blind_coding"  # "off": coders read (never write) each other's work; anything else: blind
 
 _ME = "coder_id = (SELECT annotator_coder_id())"
 _SEEING = "(SELECT NOT annotator_blind())"
@@ -49,8 +51,8 @@ _FUNCTIONS = [
     # Run as the caller (current_user is the login), on tables every login may read.
     """CREATE OR REPLACE FUNCTION annotator_coder_id() RETURNS integer LANGUAGE sql STABLE
        AS $$ SELECT coder_id FROM coder_logins WHERE login = current_user $$""",
-    """CREATE OR REPLACE FUNCTION annotator_blind() RETURNS boolean LANGUAGE sql STABLE
-       AS $$ SELECT coalesce((SELECT value FROM project WHERE key = 'blind_coding'), 'on') <> 'off' $$""",
+    f"""CREATE OR REPLACE FUNCTION annotator_blind() RETURNS boolean LANGUAGE sql STABLE
+       AS $$ SELECT coalesce((SELECT value FROM project WHERE key = '{BLIND_SETTING}'), 'on') <> 'off' $$""",
 ]
 
 
@@ -145,6 +147,20 @@ def add_login(project: Any, coder: str, role: str, login: str, password: str | N
             db.execute(f"ALTER ROLE {_ident(login)} PASSWORD {_literal(hashed)}")
         project._log(None, None, "add_login", {"coder": coder, "login": login, "role": role})
     return not exists
+
+
+def blind_coding(project: Any) -> bool:
+    """Whether coding on the project is blind (the default)."""
+    return project.setting(BLIND_SETTING, "on") != "off"
+
+
+def set_blind_coding(project: Any, blind: bool) -> bool:
+    """Switch blind coding on or off (one logged change); returns whether it was blind before.
+    The server lets only a lead or the owner write it: anyone else gets NotOwnerError."""
+    _server(project)
+    before = blind_coding(project)
+    project.set_setting(BLIND_SETTING, "on" if blind else "off")
+    return before
 
 
 def login_coder(project: Any) -> str | None:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from click.testing import CliRunner
 from psycopg import errors
 
+from annotator.cli import cli
 from annotator.store import NotFoundError, Project
-from annotator.store.pg_rights import set_up_rights
+from annotator.store.pg_rights import add_login, set_up_rights
 from tests.conftest import ARTICLE, span_of
 from tests.server.conftest import as_login
 
@@ -94,3 +96,40 @@ def test_a_login_connects_only_to_the_projects_it_was_added_to(team_url: str, ne
         set_up_rights(p)
     with pytest.raises(psycopg.OperationalError, match="permission denied"):
         psycopg.connect(as_login(other, "mona")).close()
+
+
+def test_annotator_server_blind_lets_coders_see_each_others_work_only_when_off(team_url: str) -> None:
+    omars = _code(team_url, "omar")
+    omar_id = _ids(team_url)["omar"]
+
+    def omars_work_seen_by_mona() -> tuple[list[str], int]:
+        with psycopg.connect(as_login(team_url, "mona"), autocommit=True) as mona:
+            spans = [r[0] for r in mona.execute("SELECT id FROM annotations WHERE coder_id = %s", [omar_id])]
+            log = mona.execute("SELECT count(*) FROM changes WHERE coder_id = %s", [omar_id]).fetchone()[0]
+            assert mona.execute("UPDATE annotations SET attrs = '{}' WHERE id = %s", [omars]).rowcount == 0
+        return spans, log
+
+    def blind(location: str, state: str, code: int = 0) -> str:
+        result = CliRunner().invoke(cli, ["server", "blind", location, state])
+        assert result.exit_code == code, result.output
+        assert "Traceback" not in result.output
+        return result.output
+
+    assert omars_work_seen_by_mona() == ([], 0)  # blind by default
+    for coder in ("mona", "lina"):  # neither a coder nor an adjudicator may switch it
+        said = blind(as_login(team_url, coder), "off", code=1)
+        assert "only a lead or the project's owner may switch blind coding" in said
+    assert omars_work_seen_by_mona() == ([], 0)
+
+    with Project.open(team_url) as p:
+        p.add_coder("rami")
+        add_login(p, "rami", "lead", "rami")
+    assert "blind coding is now off" in blind(as_login(team_url, "rami"), "off")
+    spans, log = omars_work_seen_by_mona()
+    assert spans == [omars] and log > 0  # seen, read-only (the update above touched nothing)
+    assert "blind coding is now on" in blind(team_url, "on")  # the owner
+    assert omars_work_seen_by_mona() == ([], 0)
+    assert "blind coding stays on" in blind(team_url, "on")
+    with Project.open(team_url) as p:
+        assert [c.payload for c in p.changes() if c.action == "set_setting"][-3:] == \
+            [{"key": "blind_coding", "value": v} for v in ("off", "on", "on")]
