@@ -16,6 +16,8 @@ from annotator.export.sources import Selection
 from annotator.store import Project
 from tests.agreement.conftest import build_demo_project
 from tests.export.conftest import build_project
+from tests.team.conftest import Team, build_lead, dump
+from tests.team.test_merge import three_copies
 
 
 def run(*args: str) -> str:
@@ -95,3 +97,17 @@ def test_agreement_and_automatic_gold_are_the_same_on_the_server(tmp_path: Path,
         assert [(g.id is not None, g.document_id, g.layer, g.start, g.end, g.attrs) for g in server.gold_annotations()] \
             == [(g.id is not None, g.document_id, g.layer, g.start, g.end, g.attrs) for g in file.gold_annotations()]
         assert len(server.gold_annotations()) > 50
+
+
+def test_merging_copies_into_the_file_or_into_the_pushed_project_gives_the_same_project(tmp_path: Path,
+                                                                                       new_database) -> None:
+    """The merge writes on the server what it writes in a file, row for row (the canonical dump):
+    three copies (a conflict, deletions, links, fields, time spent) packed from a lead's file."""
+    team = Team(build_lead(tmp_path / "lead.annotator.db"), tmp_path, new_location=None)  # no lead copies here
+    copies = three_copies(team)
+    url = new_database()
+    run("server", "push", team.lead, url)
+    assert dump(url) == dump(team.lead)
+    reports = [team.merge(*copies, into=where).text().replace(str(where), "P") for where in (team.lead, url)]
+    assert reports[0] == reports[1] and "2 new conflicts" in reports[0]
+    assert dump(url) == dump(team.lead)

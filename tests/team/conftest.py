@@ -35,7 +35,11 @@ def span(quote: str, text: str = TEXT) -> tuple[int, int]:
 @pytest.fixture
 def lead(new_location: Callable[..., Path | str]) -> Path | str:
     """The lead's project, on the engine under test (coders' copies are files on both)."""
-    location = new_location("lead")
+    return build_lead(new_location("lead"))
+
+
+def build_lead(location: Path | str) -> Path | str:
+    """The lead's project described at the top, made at ``location``."""
     with Project.open(location, create=True) as p:
         p.add_documents([Document(id=f"d{i}", title=f"خبر {i}", text=f"{TEXT} ({i})",
                                   outlet="outlet-b" if i == 4 else "outlet-a") for i in range(1, 5)])
