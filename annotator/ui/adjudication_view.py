@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from difflib import SequenceMatcher
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -20,7 +19,7 @@ from annotator.gold import FieldItem, LinkItem, SpanItem
 from annotator.gold.candidates import Item
 from annotator.model import Annotation, GoldAnnotation, GoldLink, Link
 from annotator.ui.article_view import _display_value
-from annotator.ui.table_model import HeaderedTableModel
+from annotator.ui.table_model import HeaderedTableModel, patch_rows
 
 # One colour and underline per coder (Okabe-Ito order, then repeats with another underline), so
 # coders differ without colour too.
@@ -93,38 +92,20 @@ class ItemsModel(HeaderedTableModel):
         A decision resolves an item or two among hundreds: the rows that left the list are
         removed, those that came back inserted, and only changed items redrawn (the session
         keeps unchanged items as the same objects), so the table does not lay itself out again."""
-        old_ids, new_ids = [i.id for i in self._rows], [i.id for i in items]
-        if not old_ids or not new_ids:
-            self.beginResetModel()
-            self._replace_rows(0, len(self._rows), items, text, span_quotes)
-            self._index = {item.id: i for i, item in enumerate(self._rows)}
-            self.endResetModel()
-            return
-        matcher = SequenceMatcher(None, old_ids, new_ids, autojunk=False)
-        # From the end, so that the rows before each change keep their numbers.
-        for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
-            if tag == "equal":
-                changed = [k for k in range(i2 - i1) if self._rows[i1 + k] is not items[j1 + k]]
-                for k in changed:
-                    self._replace_rows(i1 + k, i1 + k + 1, items[j1 + k:j1 + k + 1], text, span_quotes)
-                if changed:
-                    self.dataChanged.emit(self.index(i1 + changed[0], 0),
-                                          self.index(i1 + changed[-1], len(self.HEADERS) - 1))
-                continue
-            if i2 > i1:
-                self.beginRemoveRows(QModelIndex(), i1, i2 - 1)
-                self._replace_rows(i1, i2, (), text, span_quotes)
-                self.endRemoveRows()
-            if j2 > j1:
-                self.beginInsertRows(QModelIndex(), i1, i1 + j2 - j1 - 1)
-                self._replace_rows(i1, i1, items[j1:j2], text, span_quotes)
-                self.endInsertRows()
-        self._index = {item.id: i for i, item in enumerate(self._rows)}
+        def splice(i1: int, i2: int, j1: int, j2: int) -> None:
+            self._rows[i1:i2] = items[j1:j2]
+            self._cells[i1:i2] = [self._cells_of(item, text, span_quotes) for item in items[j1:j2]]
 
-    def _replace_rows(self, first: int, last: int, items: Sequence[Item], text: str,
-                      span_quotes: dict[str, str]) -> None:
-        self._rows[first:last] = items
-        self._cells[first:last] = [self._cells_of(item, text, span_quotes) for item in items]
+        def kept(i: int, j: int, n: int) -> None:
+            changed = [k for k in range(n) if self._rows[i + k] is not items[j + k]]
+            for k in changed:
+                splice(i + k, i + k + 1, j + k, j + k + 1)
+            if changed:
+                self.dataChanged.emit(self.index(i + changed[0], 0),
+                                      self.index(i + changed[-1], len(self.HEADERS) - 1))
+
+        patch_rows(self, [i.id for i in self._rows], [i.id for i in items], splice, kept)
+        self._index = {item.id: i for i, item in enumerate(self._rows)}
 
     def _cells_of(self, item: Item, text: str, span_quotes: dict[str, str]) -> tuple[str, str, str, str]:
         kinds = ", ".join(KIND_LABELS.get(k, k) for k in item.kinds) or "unanimous"

@@ -182,15 +182,19 @@ class ArticleView(QTextEdit):
         self._map = OffsetMap("")
         self._layers: dict[str, Layer] = {}
         self._formats: dict[str, QTextCharFormat] = {}
+        # Highlights by (start, end, layer), made when first near the screen (see _apply_selections).
         self._selection_cache: dict[tuple[int, int, str], QTextEdit.ExtraSelection] = {}
         self._annotations: dict[str, Annotation] = {}
         self._given: list[Annotation] | None = None  # the list set_annotations was last given
         self._suggestions: list[tuple[str, int, int, str]] = []
         self._current: str | None = None
-        self._annotation_selections: list[QTextEdit.ExtraSelection] = []
+        self._highlights: list[tuple[int, int, str]] = []  # (start, end, layer), outer spans first
         self._suggestion_selections: list[QTextEdit.ExtraSelection] = []
         self._hit_selections: list[QTextEdit.ExtraSelection] = []
         self._applied: list[QTextEdit.ExtraSelection] | None = None  # what setExtraSelections was last given
+        self._window: tuple[int, int] | None = None  # the code points whose highlights Qt was given
+        self._first_shown = 0  # number of the first paragraph in that window (where _shown_range starts)
+        self._holding = False  # set_document is filling the document: highlights wait
         self._links: list[Link] = []
         self._link_kinds: dict[str, LinkKind] = {}
         self._arcs: list[tuple[QPainterPath, str, str]] = []  # (path, tooltip, the other end's id)
@@ -222,6 +226,8 @@ class ArticleView(QTextEdit):
 
         self.selectionChanged.connect(self._emit_span)
         self.cursorPositionChanged.connect(self._emit_span)
+        self.verticalScrollBar().valueChanged.connect(self._follow_view)
+        self.document().documentLayout().documentSizeChanged.connect(self._follow_view)
 
     # -- content ---------------------------------------------------------------------------------
 
@@ -240,6 +246,9 @@ class ArticleView(QTextEdit):
         self._layers = {layer.id: layer for layer in layers}
         self._formats = {}
         self._selection_cache = {}
+        self._highlights = []
+        self._window = None
+        self._first_shown = 0
         self._given = None
         self._current = None
         self._links = []
@@ -257,8 +266,9 @@ class ArticleView(QTextEdit):
         self.clear()
         document = self.document()
         # One edit block from an emptied document to the highlights: Qt then lays the text out
-        # as it is shown (the rest in the background), and places the highlights' cursors without
-        # laying out their lines, where a long article took 150 ms before it could be shown.
+        # as it is shown (the rest in the background). The highlights are handed to Qt after it,
+        # once the paragraphs on screen are known (_apply_selections).
+        self._holding = True
         edit = QTextCursor(document)
         edit.beginEditBlock()
         document.clear()
@@ -276,6 +286,8 @@ class ArticleView(QTextEdit):
             # An article is laid out at once (a few milliseconds), so its scroll range is exact
             # from the start; a longer text is laid out as it is shown, the rest in the background.
             document.documentLayout().blockBoundingRect(document.lastBlock())
+        self._holding = False
+        self._apply_selections()
         if self._find_bar.isVisible():
             self.find(self._find_bar.edit.text())
 
@@ -291,15 +303,11 @@ class ArticleView(QTextEdit):
         self._given = list(annotations)
         self._annotations = {a.id: a for a in annotations}
         # Outer spans first so that inner ones paint over them and keep their own underline.
-        ordered = sorted(annotations, key=lambda a: a.start - a.end)
-        # Unchanged spans keep their selection objects: one edit rebuilds one cursor, not hundreds.
-        cache, self._selection_cache = self._selection_cache, {}
-        for a in ordered:
-            key = (a.start, a.end, a.layer)
-            if key not in cache:
-                cache[key] = self._selection(a.start, a.end, self._layer_format(a.layer))
-            self._selection_cache[key] = cache[key]
-        self._annotation_selections = [self._selection_cache[(a.start, a.end, a.layer)] for a in ordered]
+        self._highlights = sorted(((a.start, a.end, a.layer) for a in annotations), key=lambda h: h[0] - h[1])
+        # Unchanged spans keep their selection objects: one edit makes one cursor, not hundreds.
+        if len(self._selection_cache) > 2 * len(self._highlights) + 64:
+            kept = set(self._highlights)
+            self._selection_cache = {k: v for k, v in self._selection_cache.items() if k in kept}
         self._cycle = None
         self._apply_selections()
         if current is not _KEEP:
@@ -672,13 +680,61 @@ class ArticleView(QTextEdit):
         self._hit_selections = [self._selection(start, end, fmt) for start, end in hits]
 
     def _apply_selections(self) -> None:
-        selections = self._annotation_selections + self._suggestion_selections + self._hit_selections
-        # Handing Qt thousands of selections costs milliseconds: only when one of them changed.
+        """Hand Qt the highlights near the screen: a screen's height above and below what shows.
+
+        Qt copies every extra selection it is given and checks each one for every line it paints,
+        so an article with thousands of spans would make each edit and each frame cost more. The
+        window follows the scroll bar and the layout (:meth:`_follow_view`)."""
+        if self._holding:
+            return  # set_document hands them over once the text is laid out
+        lo, hi = self._window = self._shown_range(margin=1.0)
+        cache = self._selection_cache
+        selections = []
+        for key in self._highlights:
+            if key[0] < hi and key[1] > lo:
+                if (selection := cache.get(key)) is None:
+                    selection = cache[key] = self._selection(key[0], key[1], self._layer_format(key[2]))
+                selections.append(selection)
+        selections += [sel for (_id, start, end, _layer), sel in zip(self._suggestions, self._suggestion_selections)
+                       if start < hi and end > lo]
+        selections += [sel for (start, end), sel in zip(self._hits, self._hit_selections) if start < hi and end > lo]
+        # Handing Qt the list again costs milliseconds: only when one of them changed.
         applied = self._applied
         if applied is None or len(selections) != len(applied) or not all(map(operator.is_, selections, applied)):
             self.setExtraSelections(selections)
             self._applied = selections
         self.viewport().update()  # the current span's emphasis is painted outside the selections
+
+    def _shown_range(self, margin: float) -> tuple[int, int]:
+        """Code points of the paragraphs on screen, with ``margin`` screens' height above and below.
+
+        Found by walking the paragraphs from where the last call found the first one (Qt's hit
+        test is unreliable between the lines of a text laid out lazily); a walk down lays out
+        what it passes, as showing it would."""
+        document = self.document()
+        layout = document.documentLayout()
+        top, height = self.verticalScrollBar().value(), self.viewport().height()
+        above, below = top - margin * height, top + (1 + margin) * height
+        block = document.findBlockByNumber(min(self._first_shown, document.blockCount() - 1))
+        while block.previous().isValid() and layout.blockBoundingRect(block).top() > above:
+            block = block.previous()
+        while block.next().isValid() and layout.blockBoundingRect(block).bottom() < above:
+            block = block.next()
+        self._first_shown = block.blockNumber()
+        first = block.position()
+        while block.next().isValid() and layout.blockBoundingRect(block).bottom() < below:
+            block = block.next()
+        end = min(block.position() + block.length(), self._map.to_qt(len(self._text)))
+        return self._map.from_qt(first), self._map.from_qt(end)
+
+    def _follow_view(self, *_args: Any) -> None:
+        """After a scroll, a resize or more of a long text laid out: if the paragraphs on screen
+        are no longer all within the highlights' window, move the window."""
+        if self._window is None:
+            return
+        lo, hi = self._shown_range(margin=0.0)
+        if lo < self._window[0] or hi > self._window[1]:
+            self._apply_selections()
 
     def _emit_span(self) -> None:
         cursor = self.textCursor()

@@ -9,19 +9,20 @@ from __future__ import annotations
 import html
 import operator
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QLabel, QListWidget, QListWidgetItem, QScrollArea,
-                               QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFormLayout, QFrame, QGroupBox, QLabel, QListView, QScrollArea, QSizePolicy,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from annotator.codebook import Codebook, Label, Layer, LinkKind
 from annotator.model import Annotation, Link
 from annotator.ui.field_editors import (EMPTY_CHOICE, ComboBox, FieldEditor, TextEditor, form_label, make_editor,
                                        make_label)
 from annotator.ui.signals import blocked
+from annotator.ui.table_model import patch_rows
 
 # Each language its own paragraph and direction: in one right-to-left label the English
 # sentence's full stop was drawn at its start.
@@ -58,20 +59,89 @@ def _short(text: str) -> str:
     return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS - 1] + "…"
 
 
-class _TargetList(QListWidget):
+class _TargetModel(QAbstractListModel):
+    """Link targets as checkable rows: ``options`` (annotation id, text), ``checked`` ids. A check
+    by the coder (a click, the space bar) calls ``toggled``; a document's thousands of spans cost
+    the rows on screen, not one widget item each."""
+
+    def __init__(self, parent: QWidget, toggled: Callable[[], None]):
+        super().__init__(parent)
+        self.options: list[tuple[str, str]] = []
+        self.checked: set[str] = set()
+        self._rows: dict[str, int] = {}
+        self._toggled = toggled
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802 (Qt API)
+        return 0 if parent.isValid() else len(self.options)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        target_id, text = self.options[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return text
+        if role == Qt.ItemDataRole.CheckStateRole:
+            return Qt.CheckState.Checked if target_id in self.checked else Qt.CheckState.Unchecked
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
+
+    def setData(self, index: QModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid():
+            return False
+        target_id = self.options[index.row()][0]
+        if Qt.CheckState(value) == Qt.CheckState.Checked:
+            self.checked.add(target_id)
+        else:
+            self.checked.discard(target_id)
+        self.dataChanged.emit(index, index, [role])
+        self._toggled()
+        return True
+
+    def set_options(self, options: list[tuple[str, str]]) -> None:
+        def splice(i1: int, i2: int, j1: int, j2: int) -> None:
+            self.options[i1:i2] = options[j1:j2]
+
+        patch_rows(self, self.options, options, splice)
+        self._rows = {target_id: row for row, (target_id, _) in enumerate(self.options)}
+        self.checked &= self._rows.keys()
+
+    def set_checked(self, wanted: set[str]) -> None:
+        """Check exactly ``wanted`` (ids among the options), redrawing only the rows that change."""
+        changed, self.checked = self.checked ^ wanted, set(wanted)
+        for target_id in changed:
+            index = self.index(self._rows[target_id])
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
+
+
+class _TargetList(QListView):
     """A checkable list as tall as its rows, up to LIST_ROWS; long quotes are elided rather than
     scrolled sideways (the panel is narrow)."""
 
-    def __init__(self, parent: QWidget):
+    def __init__(self, parent: QWidget, toggled: Callable[[], None]):
         super().__init__(parent)
+        self.targets = _TargetModel(self, toggled)
+        self.setModel(self.targets)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        # One line per item: Qt then sizes the list from its first row instead of measuring the
+        # One line per row: Qt then sizes the list from its first row instead of measuring the
         # text of every row (thousands of spans took 15 ms each time the page was shown).
         self.setUniformItemSizes(True)
-        # Rows are checked, never selected (so they need no flags of their own).
-        self.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        # Rows are checked, never selected.
+        self.setSelectionMode(QListView.SelectionMode.NoSelection)
+
+    def count(self) -> int:
+        return len(self.targets.options)
+
+    def set_checked(self, row: int, checked: bool) -> None:
+        """Check or uncheck a row as the coder would (for tests and keyboard helpers)."""
+        state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        self.targets.setData(self.targets.index(row), state, Qt.ItemDataRole.CheckStateRole)
+
+    def text(self, row: int) -> str:
+        return self.targets.options[row][1]
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         return QSize(super().sizeHint().width(), self._height())
@@ -100,13 +170,10 @@ class LinkEditor(QWidget):
         super().__init__(parent)
         self.kind = kind
         self._options: list[tuple[str, str]] = []
-        self._rows: dict[str, int] = {}  # target id -> its row in the list (multiple kinds)
-        self._checked: set[str] = set()  # the ids whose rows are checked
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         if kind.multiple:
-            self.list = _TargetList(self)
-            self.list.itemChanged.connect(self._item_changed)
+            self.list = _TargetList(self, lambda: self.targetsEdited.emit(self.targets()))
             layout.addWidget(self.list)
             self.setFocusProxy(self.list)
         else:
@@ -117,24 +184,19 @@ class LinkEditor(QWidget):
         self.empty = QLabel(NO_TARGETS, self)
         self.empty.setStyleSheet("color: gray;")
         layout.addWidget(self.empty)
-        self._rebuild()
+        self._show_options([])
 
     def set_options(self, options: list[tuple[str, str]], targets: Sequence[str]) -> None:
         """Offer ``options`` (annotation id, text) with ``targets`` chosen; emits nothing.
 
         Unchanged options are kept and only re-checked, so a refresh triggered by this editor's
-        own signal never deletes the item that is emitting it."""
+        own signal never deletes the row that is emitting it; a span added or deleted in the
+        document adds or removes its one row (a document may hold thousands)."""
         if options != self._options:
-            self._options = list(options)
-            self._rebuild()
+            self._show_options(list(options))
         if self.kind.multiple:
-            wanted = {t for t in targets if t in self._rows}
-            with blocked(self.list):  # only the rows whose state changes: a list may hold thousands
-                for target_id in self._checked ^ wanted:
-                    checked = target_id in wanted
-                    self.list.item(self._rows[target_id]).setCheckState(
-                        Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-            self._checked = wanted
+            ids = {target_id for target_id, _ in self._options}
+            self.list.targets.set_checked({t for t in targets if t in ids})
         else:
             with blocked(self.combo):
                 found = [i for t in targets if (i := self.combo.findData(t)) > 0]
@@ -144,38 +206,26 @@ class LinkEditor(QWidget):
         if not self.kind.multiple:
             target = self.combo.currentData()
             return [target] if target else []
-        return [target_id for target_id, _ in self._options if target_id in self._checked]
+        checked = self.list.targets.checked
+        return [target_id for target_id, _ in self._options if target_id in checked]
 
     def options(self) -> list[tuple[str, str]]:
         return list(self._options)
 
-    def _item_changed(self, item: QListWidgetItem) -> None:
-        target_id = self._options[self.list.row(item)][0]
-        if item.checkState() == Qt.CheckState.Checked:
-            self._checked.add(target_id)
-        else:
-            self._checked.discard(target_id)
-        self.targetsEdited.emit(self.targets())
-
-    def _rebuild(self) -> None:
+    def _show_options(self, options: list[tuple[str, str]]) -> None:
+        self._options = options
         # Nothing to link to yet: say so instead of showing an empty box.
-        self.empty.setVisible(not self._options)
-        (self.list if self.kind.multiple else self.combo).setVisible(bool(self._options))
-        if not self.kind.multiple:
-            with blocked(self.combo):
-                self.combo.clear()
-                self.combo.addItem(EMPTY_CHOICE, None)
-                for target_id, text in self._options:
-                    self.combo.addItem(text, target_id)
+        self.empty.setVisible(not options)
+        (self.list if self.kind.multiple else self.combo).setVisible(bool(options))
+        if self.kind.multiple:
+            self.list.targets.set_options(options)
+            self.list.updateGeometry()
             return
-        with blocked(self.list):
-            self.list.clear()
-            self.list.addItems([text for _, text in self._options])  # one call: lists may hold thousands
-            for row in range(len(self._options)):
-                self.list.item(row).setCheckState(Qt.CheckState.Unchecked)
-        self._rows = {target_id: row for row, (target_id, _) in enumerate(self._options)}
-        self._checked = set()
-        self.list.updateGeometry()
+        with blocked(self.combo):
+            self.combo.clear()
+            self.combo.addItem(EMPTY_CHOICE, None)
+            for target_id, text in options:
+                self.combo.addItem(text, target_id)
 
 
 class _LayerPage(QWidget):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QStyle, QStyleOptionViewItem
 
 from annotator.codebook import Codebook, Field, Label
 from annotator.model import Annotation, Link
@@ -247,7 +247,7 @@ def test_link_editors_offer_only_allowed_layers(form: CodingForm, codebook: Code
     assert perpetrator.targets() == ["a1"]
     assert [i for i, _ in form.link_editor("casualty", "reported_by").options()] == ["s1"]
     edits = recorder(form.linkTargetsEdited)
-    perpetrator.list.item(1).setCheckState(Qt.CheckState.Checked)
+    perpetrator.list.set_checked(1, True)
     assert edits == [("k1", "perpetrator", ["a1", "a2"])]
     # A refresh from the store (as the window does after every edit) re-checks without emitting.
     form.show_annotation(CASUALTY, ALL, links + [Link("l3", "doc-1", "mona", "k1", "a2", "perpetrator")])
@@ -271,8 +271,8 @@ def test_refreshing_from_inside_the_signals_is_safe(form: CodingForm) -> None:
     form.linkTargetsEdited.connect(store_links)
     form.show_annotation(CASUALTY, ALL, [])
     perpetrator = form.link_editor("casualty", "perpetrator")
-    perpetrator.list.item(0).setCheckState(Qt.CheckState.Checked)
-    perpetrator.list.item(1).setCheckState(Qt.CheckState.Checked)
+    perpetrator.list.set_checked(0, True)
+    perpetrator.list.set_checked(1, True)
     assert [link.to_id for link in state["links"]] == ["a1", "a2"] == perpetrator.targets()
     form.editor("quantifier", "casualty").findChild(QComboBox).setCurrentIndex(1)
     best = form.editor("best", "casualty").findChild(QLineEdit)
@@ -306,6 +306,50 @@ def test_single_link_is_a_combo_with_an_empty_choice(form: CodingForm) -> None:
     assert edits == [("c1", "claimant", ["a2"]), ("c1", "claimant", [])]
     about = form.link_editor("claim", "about")  # claim -> casualty or actor, several allowed
     assert [i for i, _ in about.options()] == ["a1", "k1", "a2"]
+
+
+def test_a_link_target_is_checked_with_the_mouse_or_the_space_bar(form: CodingForm, qtbot) -> None:
+    form.show_annotation(CASUALTY, ALL, [])
+    perpetrator = form.link_editor("casualty", "perpetrator")
+    view = perpetrator.list
+    edits = recorder(form.linkTargetsEdited)
+    option = QStyleOptionViewItem()
+    view.initViewItemOption(option)
+    option.rect = view.visualRect(view.model().index(1))
+    option.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+    box = view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, view)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=box.center())
+    assert edits == [("k1", "perpetrator", ["a2"])]
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(0))
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert edits[-1] == ("k1", "perpetrator", ["a1", "a2"]) and perpetrator.targets() == ["a1", "a2"]
+
+
+def test_a_span_added_or_deleted_adds_or_removes_its_one_row(form: CodingForm) -> None:
+    # A document may hold thousands of spans: the lists change by the row that changed, and the
+    # coder's checks stay where they were.
+    a3 = ann("a3", "actor", "مدنياً")  # between the two actors in text order
+    links = [Link("l1", "doc-1", "mona", "k1", "a2", "perpetrator")]
+    form.show_annotation(CASUALTY, ALL, links)
+    perpetrator = form.link_editor("casualty", "perpetrator")
+    rows = recorder(perpetrator.list.model().rowsInserted), recorder(perpetrator.list.model().rowsRemoved)
+    resets = recorder(perpetrator.list.model().modelReset)
+    assert perpetrator.targets() == ["a2"]
+    form.show_annotation(CASUALTY, [*ALL, a3], links)
+    texts = [perpetrator.list.text(i) for i in range(perpetrator.list.count())]
+    assert texts == [text for _, text in perpetrator.options()] == ["قوات النظام (فاعل)", "مدنياً (فاعل)", "قسد (فاعل)"]
+    assert [args[1:] for args in rows[0]] == [(1, 1)] and perpetrator.targets() == ["a2"]
+    form.show_annotation(CASUALTY, [CASUALTY, CLAIM, SOURCE, a3, ACTORS[1]], links)  # a1 deleted
+    assert [i for i, _ in perpetrator.options()] == ["a3", "a2"] and perpetrator.list.count() == 2
+    assert [args[1:] for args in rows[1]] == [(0, 0)] and perpetrator.targets() == ["a2"]
+    assert resets == []
+    form.show_annotation(CLAIM, ALL, [Link("l2", "doc-1", "mona", "c1", "a2", "claimant")])
+    claimant = form.link_editor("claim", "claimant")
+    form.show_annotation(CLAIM, [*ALL, a3], [Link("l2", "doc-1", "mona", "c1", "a2", "claimant")])
+    combo = claimant.combo
+    assert [combo.itemData(i) for i in range(combo.count())] == [None, "s1", "a1", "a3", "a2"]
+    assert claimant.targets() == ["a2"]
 
 
 def test_a_link_without_candidates_says_so(form: CodingForm) -> None:

@@ -165,7 +165,7 @@ def test_clicking_a_link_arc_selects_the_linked_span(qtbot, window: MainWindow, 
     casualty = window._current
     actor = next(a.id for a in window.session.annotations if a.layer == "actor")
     perpetrator = window.form.link_editor("casualty", "perpetrator")
-    perpetrator.list.item(0).setCheckState(Qt.CheckState.Checked)
+    perpetrator.list.set_checked(0, True)
     assert [l.to_id for l in project.links("hawama", "mona")] == [actor]
     window.article.grab()
     [(hover, _tip, other)] = window.article._arcs
