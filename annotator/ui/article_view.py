@@ -326,9 +326,11 @@ class ArticleView(QTextEdit):
         """Emphasise one annotation (stronger colour and an outline); scroll to it if it is out of view.
 
         The emphasis is painted (:meth:`paintEvent`), not a text selection: moving it costs one
-        repaint, where handing Qt the whole list of selections again cost milliseconds."""
-        self._current = annotation_id
-        self.viewport().update()
+        repaint, where handing Qt the whole list of selections again cost milliseconds; the same
+        span again (a refresh after a field edit) repaints nothing."""
+        if annotation_id != self._current:
+            self._current = annotation_id
+            self.viewport().update()
         annotation = self._annotation(annotation_id)
         if annotation is not None:
             self._scroll_to(self._map.to_qt(annotation.start), self._map.to_qt(annotation.end))
@@ -350,9 +352,10 @@ class ArticleView(QTextEdit):
 
     def set_links(self, links: Sequence[Link], kinds: Sequence[LinkKind]) -> None:
         """The coder's links in this document; those of the current span are drawn as arcs."""
-        self._links = list(links)
-        self._link_kinds = {kind.id: kind for kind in kinds}
-        self.viewport().update()
+        links, kinds_by_id = list(links), {kind.id: kind for kind in kinds}
+        if (links, kinds_by_id) != (self._links, self._link_kinds):  # most refreshes change no link
+            self._links, self._link_kinds = links, kinds_by_id
+            self.viewport().update()
 
     def links_of_current(self) -> list[tuple[Link, str]]:
         """Links touching the current span, each with the id of its other end."""
