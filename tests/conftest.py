@@ -35,7 +35,7 @@ def postgres_server() -> Iterator[object]:
 
     if (why := unavailable()) is not None:
         pytest.skip(why)
-    yield from running_server()
+    yield from running_server(ahead=2)
 
 
 ENGINES = ("sqlite", "postgresql")
