@@ -1,8 +1,10 @@
 """Export records from a project: a coder's annotations, or the gold standard.
 
 :class:`ProjectSource` is re-iterable (a format that needs two passes iterates it twice) and reads
-one document at a time, so an export of 100,000 documents holds one document in memory. Records
-come in document order and, within a document, gold first and then each coder in the order asked.
+the store in bulk, a few queries per 500 documents (:meth:`Project.gold_records`,
+:meth:`Project.coder_records`), so an export of 100,000 documents holds 500 in memory per source.
+Records come in document order and, within a document, gold first and then each coder in the order
+asked.
 Spans are in text order (start, longest first, then layer and id), links in the order of their
 spans, so that an export of the same data is the same bytes.
 """
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from annotator.export.records import ExportDocument, ExportLink, ExportSpan
-from annotator.store import NotFoundError, Project
+from annotator.store import DocumentRows, NotFoundError, Project
 
 GOLD = "gold"
 
@@ -86,11 +88,19 @@ class ProjectSource:
                     yield document_id, source, statuses[document_id], i == 0 and self.selection.gold
 
     def __iter__(self) -> Iterator[ExportDocument]:
-        document = None
-        for document_id, source, status, gold in self._records():
-            if document is None or document.id != document_id:
-                document = self.project.document(document_id)
-            yield self._gold(document, status) if gold else self._coder(document, source, status)
+        # Each source's rows stream in document order over the documents it exports.
+        streams = []
+        for i, (source, statuses) in enumerate(self._statuses):
+            ids = [d for d in self.document_ids if d in statuses]
+            gold = i == 0 and self.selection.gold
+            rows = self.project.gold_records(ids) if gold else self.project.coder_records(source, ids)
+            streams.append((source, statuses, gold, rows))
+        for document in self.project.documents(self.document_ids):
+            for source, statuses, gold, rows in streams:
+                if document.id in statuses:
+                    status = statuses[document.id]
+                    yield (self._gold(document, next(rows), status) if gold
+                           else self._coder(document, source, next(rows), status))
 
     def extents(self) -> Iterator[list[tuple[str, str, int, int]]]:
         """Each record's spans as (layer, id, start, end), in export order, read without their
@@ -99,20 +109,17 @@ class ProjectSource:
             yield (self.project.gold_extents(document_id) if gold
                    else self.project.annotation_extents(document_id, source))
 
-    def _coder(self, document: Any, coder: str, status: str) -> ExportDocument:
-        spans = [ExportSpan(a.id, a.layer, a.start, a.end, a.quote, a.attrs, coder=coder)
-                 for a in self.project.annotations(document.id, coder)]
-        links = [ExportLink(l.id, l.from_id, l.to_id, l.kind, coder=coder)
-                 for l in self.project.links(document.id, coder)]
-        return _record(document, coder, spans, links, self.project.labels(document.id, coder), {}, status,
-                       self.project)
+    def _coder(self, document: Any, coder: str, rows: DocumentRows, status: str) -> ExportDocument:
+        spans = [ExportSpan(a.id, a.layer, a.start, a.end, a.quote, a.attrs, coder=coder) for a in rows.annotations]
+        links = [ExportLink(l.id, l.from_id, l.to_id, l.kind, coder=coder) for l in rows.links]
+        return _record(document, coder, spans, links, rows.labels, {}, status, self.project)
 
-    def _gold(self, document: Any, status: str) -> ExportDocument:
+    def _gold(self, document: Any, rows: DocumentRows, status: str) -> ExportDocument:
         spans = [ExportSpan(g.id, g.layer, g.start, g.end, g.quote, g.attrs, provenance=g.provenance,
-                            covers=g.covers) for g in self.project.gold_annotations(document.id)]
+                            covers=g.covers) for g in rows.annotations]
         links = [ExportLink(g.id, g.from_id, g.to_id, g.kind, provenance=g.provenance, covers=g.covers)
-                 for g in self.project.gold_links(document.id)]
-        labels = self.project.gold_labels(document.id)
+                 for g in rows.links]
+        labels = rows.labels
         return _record(document, GOLD, spans, links, {f: g.value for f, g in labels.items()},
                        {f: g.provenance for f, g in labels.items()}, status, self.project)
 

@@ -5,6 +5,7 @@ Reading (what the exports and the adjudication view use)::
     p.gold_annotations("sample-01")           # adjudicated spans, text order (rejected left out)
     p.gold_links("sample-01")                 # links between gold spans
     p.gold_labels("sample-01")                # {field: GoldLabel}
+    p.gold_records(ids)                       # the three above for many documents, streamed
     p.gold_status("sample-01")                # 'todo' | 'in_progress' | 'done'
     p.gold_document_ids(done_only=True)       # documents with gold, project order
 
@@ -20,8 +21,7 @@ such edit; the rules that decide *which* rows to write live in :mod:`annotator.g
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,8 @@ from annotator.model import GOLD_DECISIONS, Annotation, GoldAnnotation, GoldLabe
 
 if TYPE_CHECKING:  # numpy loads when gold columns are read, not with every command that imports the store
     import numpy as np
+
+    from annotator.store import DocumentRows
 
 
 def now() -> str:
@@ -167,9 +169,9 @@ class GoldStore:
             f"SELECT {_ANNOTATION_COLUMNS} FROM gold_annotations g JOIN documents d ON d.id = g.document_id "
             f"LEFT JOIN coders k ON k.id = g.adjudicator_id WHERE {where} "
             'ORDER BY d.rowid, g.start, g."end" DESC, g.decided_at, g.id', args)
-        coders = _Parsed()  # source coders repeat: parse each list once
-        return [GoldAnnotation(i, d, layer, s, e, q, json.loads(attrs), Provenance(decision, coders[sources], who, at),
-                               tuple(json.loads(covers)))
+        loads, provenance = _store._loads, _Provenances()
+        return [GoldAnnotation(i, d, layer, s, e, q, loads(attrs), provenance[decision, sources, who, at],
+                               tuple(loads(covers)))
                 for i, d, layer, s, e, q, attrs, decision, sources, who, at, covers in rows]
 
     def gold_extents(self, document_id: str) -> list[tuple[str, str, int, int]]:
@@ -186,8 +188,8 @@ class GoldStore:
     def _gold_links(self, where: str, args: list[Any]) -> list[GoldLink]:
         rows = self.db.execute(f"SELECT {_LINK_COLUMNS} FROM gold_links g LEFT JOIN coders k "
                                f"ON k.id = g.adjudicator_id WHERE {where} ORDER BY g.decided_at, g.rowid", args)
-        return [GoldLink(i, d, f, t, kind, Provenance(decision, tuple(json.loads(sources)), who, at),
-                         tuple(json.loads(covers)))
+        loads, provenance = _store._loads, _Provenances()
+        return [GoldLink(i, d, f, t, kind, provenance[decision, sources, who, at], tuple(loads(covers)))
                 for i, d, f, t, kind, decision, sources, who, at, covers in rows]
 
     def gold_labels(self, document_id: str, *, include_rejected: bool = False) -> dict[str, GoldLabel]:
@@ -196,13 +198,35 @@ class GoldStore:
         A ``rejected`` label (the field stays empty although some coder filled it) has the value
         None and is left out unless ``include_rejected``.
         """
+        where = "g.document_id = ?" + ("" if include_rejected else " AND g.decision != 'rejected'")
+        return self._gold_labels(where, [document_id]).get(document_id, {})
+
+    def _gold_labels(self, where: str, args: list[Any]) -> dict[str, dict[str, GoldLabel]]:
+        """Document id -> its labels by field, each document's in codebook order where known."""
         rows = self.db.execute(
-            "SELECT g.field, g.value, g.decision, g.source_coders, k.name, g.decided_at FROM gold_labels g "
-            "LEFT JOIN coders k ON k.id = g.adjudicator_id WHERE g.document_id = ?", [document_id])
-        labels = {f: GoldLabel(document_id, f, json.loads(v), Provenance(decision, tuple(json.loads(s)), who, at))
-                  for f, v, decision, s, who, at in rows if include_rejected or decision != "rejected"}
+            "SELECT g.document_id, g.field, g.value, g.decision, g.source_coders, k.name, g.decided_at "
+            f"FROM gold_labels g LEFT JOIN coders k ON k.id = g.adjudicator_id WHERE {where}", args)
+        loads, provenance = _store._loads, _Provenances()
+        labels: dict[str, dict[str, GoldLabel]] = {}
+        for d, f, v, decision, sources, who, at in rows:
+            labels.setdefault(d, {})[f] = GoldLabel(d, f, loads(v), provenance[decision, sources, who, at])
         order = {spec.id: i for i, spec in enumerate(self.codebook.document_fields)}
-        return dict(sorted(labels.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
+        return {d: dict(sorted(fields.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
+                for d, fields in labels.items()}
+
+    def gold_records(self, document_ids: Sequence[str], *, chunk: int = 500) -> Iterator[DocumentRows]:
+        """Each of ``document_ids``, in that order, with its gold spans, links and fields (rejected
+        ones left out): what :meth:`gold_annotations`, :meth:`gold_links` and :meth:`gold_labels`
+        give per document, read with three queries per ``chunk`` documents (so an export of
+        100,000 documents streams)."""
+        for marks, part in _store._in_chunks(document_ids, chunk):
+            where = f"g.document_id IN ({marks}) AND g.decision != 'rejected'"
+            spans = _store._by_document(self._gold_annotations(where, part))
+            links = _store._by_document(self._gold_links(where, part))
+            labels = self._gold_labels(where, part)
+            for document_id in part:
+                yield _store.DocumentRows(document_id, spans.get(document_id, []), links.get(document_id, []),
+                                          labels.get(document_id, {}))
 
     def gold_status(self, document_id: str) -> str:
         """'done' once the adjudicator marked it so; 'in_progress' with any gold decision; else 'todo'."""
@@ -241,8 +265,7 @@ class GoldStore:
             ids = list(dict.fromkeys(document_ids))
             for doc_id in ids:
                 self.document(doc_id)  # an unknown id is an error, named
-            chunks = [(f"AND {{t}}.document_id IN ({','.join('?' * len(part))})", part)
-                      for part in (ids[i:i + 500] for i in range(0, len(ids), 500))]
+            chunks = [(f"AND {{t}}.document_id IN ({marks})", part) for marks, part in _store._in_chunks(ids)]
         done = ("JOIN assignments s ON s.document_id = {t}.document_id AND s.coder_id = {t}.coder_id "
                 "AND s.status = 'done' JOIN coders k ON k.id = {t}.coder_id AND k.role = 'coder' "
                 "JOIN documents d ON d.id = {t}.document_id WHERE 1 = 1 ")
@@ -465,9 +488,8 @@ class GoldStore:
     def _gold_by_ids(self, table: str, ids: list[str]) -> list[Any]:
         read = self._gold_annotations if table == "gold_annotations" else self._gold_links
         found: list[Any] = []
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            found += read(f"g.id IN ({','.join('?' * len(chunk))})", chunk)
+        for marks, part in _store._in_chunks(ids):
+            found += read(f"g.id IN ({marks})", part)
         return found
 
     def _optional_coder(self, name: str | None) -> int | None:
@@ -492,11 +514,13 @@ class GoldStore:
                                                f"{l.kind} links; it takes only one")
 
 
-class _Parsed(dict):
-    """JSON lists parsed once per distinct text, as tuples."""
+class _Provenances(dict):
+    """Provenance by (decision, source coders as stored, adjudicator, time), each built once: the
+    rows one decision wrote (a whole automatic acceptance) share theirs."""
 
-    def __missing__(self, text: str) -> tuple:
-        value = self[text] = tuple(json.loads(text))
+    def __missing__(self, key: tuple[str, str, str | None, str]) -> Provenance:
+        decision, sources, who, at = key
+        value = self[key] = Provenance(decision, tuple(_store._loads(sources)), who, at)
         return value
 
 
