@@ -52,7 +52,8 @@ def accept_span(doc: DocumentCandidates, item: SpanItem, coder: str, adjudicator
     version = item.versions[coder]
     if version is None:
         raise DecisionError(f"{coder!r} has no {item.layer} span here; reject the item to keep it out of gold")
-    agreeing = item.agreeing(coder)
+    # Every coder shares a unanimous item's version: no need to compare them again.
+    agreeing = item.coders if item.status == "unanimous" else item.agreeing(coder)
     decision = support_decision(len(agreeing), len(doc.coders), min_coders)
     return GoldAnnotation(_reuse(item), doc.document_id, item.layer, version.start, version.end, version.quote,
                           dict(version.attrs), Provenance(decision, agreeing, adjudicator, at), item.annotation_ids)
