@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/export_bench.py                    # build (or reuse) and time all formats
     .venv/bin/python benchmarks/export_bench.py --documents 2000 --rebuild
+    .venv/bin/python benchmarks/export_bench.py --formats conll,spacy --runs 2   # some formats, twice
 
 The project: 10,000 distinct Arabic articles of 3,000 characters (words of the sample corpus in a
 random order, an emoji in each, so the UTF-16 offsets are computed for real), coded by 3 coders
@@ -40,6 +41,7 @@ from annotator.store import Project, _json, _now
 CACHE = Path("/tmp/annotator-export-bench")
 CODERS = ["coder-1", "coder-2", "coder-3"]
 RUNS = [(fmt, {}) for fmt in FORMATS] + [("spacy", {"use_spacy": False})]
+FALLBACK = "spacy-jsonl"  # the name of the last run for --formats
 
 
 def _texts(n_docs: int, length: int, rng: random.Random) -> list[str]:
@@ -161,6 +163,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--rebuild", action="store_true", help="build the project again even if cached")
+    parser.add_argument("--formats", help=f"comma-separated, of {', '.join(FORMATS)}, {FALLBACK} (default: all)")
+    parser.add_argument("--runs", type=int, default=1, help="time each format this many times (a shared machine "
+                                                            "is noisy)")
     parser.add_argument("--child", nargs=2, metavar=("FORMAT", "OPTIONS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     path = CACHE / f"export-bench-{args.documents}.annotator.db"
@@ -168,6 +173,13 @@ def main() -> None:
         fmt, options = args.child[0], json.loads(args.child[1])
         print(json.dumps(one(path, fmt, options, CACHE / f"out-{fmt}")))
         return
+    runs = RUNS
+    if args.formats:
+        wanted = args.formats.split(",")
+        unknown = set(wanted) - set(FORMATS) - {FALLBACK}
+        if unknown:
+            parser.error(f"unknown format {', '.join(sorted(unknown))}")
+        runs = [(fmt, options) for fmt, options in RUNS if (FALLBACK if options else fmt) in wanted]
     print(describe())
     print(f"load average: {', '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -175,15 +187,20 @@ def main() -> None:
         build(path, args.documents)
     print("| format | seconds | output MB | files | peak RSS MB |\n|---|---:|---:|---:|---:|")
     counts = None
-    for fmt, options in RUNS:
-        out = subprocess.run([sys.executable, __file__, "--documents", str(args.documents), "--child", fmt,
-                              json.dumps(options)], capture_output=True, text=True)
-        if out.returncode:
-            sys.exit(f"{fmt} failed:\n{out.stderr}")
-        r = json.loads(out.stdout.strip().splitlines()[-1])
+    for fmt, options in runs:
+        results = []
+        for _ in range(args.runs):
+            out = subprocess.run([sys.executable, __file__, "--documents", str(args.documents), "--child", fmt,
+                                  json.dumps(options)], capture_output=True, text=True)
+            if out.returncode:
+                sys.exit(f"{fmt} failed:\n{out.stderr}")
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        r = results[-1]
         counts = r["counts"]
         name = fmt + (" (JSONL fallback)" if options.get("use_spacy") is False else " (DocBin)" if fmt == "spacy" else "")
-        print(f"| {name} | {r['seconds']:.2f} | {r['mb']:.1f} | {r['files']:,} | {r['peak_rss_mb']:.0f} |", flush=True)
+        seconds = " / ".join(f"{x['seconds']:.2f}" for x in results)
+        print(f"| {name} | {seconds} | {r['mb']:.1f} | {r['files']:,} | {max(x['peak_rss_mb'] for x in results):.0f} |",
+              flush=True)
     print(f"gold exported: {counts['documents']:,} documents, {counts['spans']:,} spans, {counts['links']:,} links, "
           f"{counts['document_fields']:,} document fields")
 

@@ -1,5 +1,5 @@
-"""The bulk reads the exports use (Project.documents, coder_records, gold_records): the same rows as
-the per-document reads, in the order asked, whatever the chunk size, on both engines."""
+"""The bulk reads the exports use (Project.documents, coder_records, gold_records and the extents):
+the same rows as the per-document reads, in the order asked, whatever the chunk size, on both engines."""
 
 from __future__ import annotations
 
@@ -64,6 +64,9 @@ def test_coder_records_are_the_per_document_reads(project: Project, ids: list[st
         for chunk in (1, 2, 500):
             assert [tuple(r) for r in project.coder_records(coder, ids, chunk=chunk)] == expected
     assert [len(r.annotations) for r in project.coder_records("mona", ids)] == [{"doc-1": 4, "doc-2": 1}[d] for d in ids]
+    for coder in ("mona", "omar"):
+        assert [sorted(e) for e in project.annotation_extents(coder, ids)] == [
+            sorted((a.layer, a.id, a.start, a.end) for a in project.annotations(d, coder)) for d in ids]
 
 
 @pytest.mark.parametrize("ids", ORDERS)
@@ -72,6 +75,8 @@ def test_gold_records_are_the_per_document_reads_without_rejected_rows(project: 
     expected = [(d, project.gold_annotations(d), project.gold_links(d), project.gold_labels(d)) for d in ids]
     for chunk in (1, 2, 500):
         assert [tuple(r) for r in project.gold_records(ids, chunk=chunk)] == expected
+    assert [sorted(e) for e in project.gold_extents(ids)] == [
+        sorted((g.layer, g.id, g.start, g.end) for g in project.gold_annotations(d)) for d in ids]
     (doc_1,) = [r for r in project.gold_records(["doc-1"])]
     assert [g.id for g in doc_1.annotations] == ["g-source", "g-victims", "g-army"]  # text order, no rejected
     assert [l.id for l in doc_1.links] == ["gl-1"] and doc_1.links[0].covers == ("l-x",)
@@ -83,6 +88,7 @@ def test_gold_records_are_the_per_document_reads_without_rejected_rows(project: 
 def test_a_document_without_rows_comes_back_empty(project: Project) -> None:
     assert list(project.gold_records(["doc-2"])) == [("doc-2", [], [], {})]
     assert list(project.coder_records("omar", ["doc-2"])) == [("doc-2", [], [], {})]
+    assert list(project.gold_extents(["doc-2"])) == list(project.annotation_extents("omar", ["doc-2"])) == [[]]
 
 
 def test_documents_in_the_order_asked(project: Project) -> None:

@@ -80,19 +80,10 @@ class ProjectSource:
         """"gold" and/or the coders' names, in export order."""
         return [source for source, _ in self._statuses]
 
-    def _records(self) -> Iterator[tuple[str, str, str, bool]]:
-        """(document id, source, status, is gold) of every record, in export order."""
-        for document_id in self.document_ids:
-            for i, (source, statuses) in enumerate(self._statuses):
-                if document_id in statuses:
-                    yield document_id, source, statuses[document_id], i == 0 and self.selection.gold
-
     def __iter__(self) -> Iterator[ExportDocument]:
         # Each source's rows stream in document order over the documents it exports.
         streams = []
-        for i, (source, statuses) in enumerate(self._statuses):
-            ids = [d for d in self.document_ids if d in statuses]
-            gold = i == 0 and self.selection.gold
+        for source, statuses, gold, ids in self._sources():
             rows = self.project.gold_records(ids) if gold else self.project.coder_records(source, ids)
             streams.append((source, statuses, gold, rows))
         for document in self.project.documents(self.document_ids):
@@ -102,12 +93,17 @@ class ProjectSource:
                     yield (self._gold(document, next(rows), status) if gold
                            else self._coder(document, source, next(rows), status))
 
+    def _sources(self) -> Iterator[tuple[str, dict[str, str], bool, list[str]]]:
+        """(source, its statuses, is gold, the documents it exports in export order) per source."""
+        for i, (source, statuses) in enumerate(self._statuses):
+            yield source, statuses, i == 0 and self.selection.gold, [d for d in self.document_ids if d in statuses]
+
     def extents(self) -> Iterator[list[tuple[str, str, int, int]]]:
-        """Each record's spans as (layer, id, start, end), in export order, read without their
-        fields: a cheap first look for a format that needs one (conll counts its columns)."""
-        for document_id, source, _, gold in self._records():
-            yield (self.project.gold_extents(document_id) if gold
-                   else self.project.annotation_extents(document_id, source))
+        """Each record's spans as (layer, id, start, end), read without their fields: a cheap first
+        look for a format that needs one (conll counts its columns). Records come source by
+        source, each source's in document order."""
+        for source, _, gold, ids in self._sources():
+            yield from (self.project.gold_extents(ids) if gold else self.project.annotation_extents(source, ids))
 
     def _coder(self, document: Any, coder: str, rows: DocumentRows, status: str) -> ExportDocument:
         spans = [ExportSpan(a.id, a.layer, a.start, a.end, a.quote, a.attrs, coder=coder) for a in rows.annotations]

@@ -145,6 +145,19 @@ def _by_document(rows: Iterable[Any]) -> dict[str, list[Any]]:
     return grouped
 
 
+def _extents(db: Engine, table: str, where: str, args: list[Any],
+             document_ids: Sequence[str]) -> Iterator[list[tuple[str, str, int, int]]]:
+    """Per document of ``document_ids``: (layer, id, start, end) of the spans in ``table`` that
+    ``where`` keeps, one query per 500 documents."""
+    for marks, part in _in_chunks(document_ids):
+        spans: dict[str, list[tuple[str, str, int, int]]] = {}
+        for document_id, *extent in db.execute(f'SELECT document_id, layer, id, start, "end" FROM {table} '
+                                               f"WHERE document_id IN ({marks}) AND {where}", [*part, *args]):
+            spans.setdefault(document_id, []).append(tuple(extent))
+        for document_id in part:
+            yield spans.get(document_id, [])
+
+
 class DocumentRows(NamedTuple):
     """One document's rows from a bulk read (:meth:`Project.coder_records`,
     :meth:`GoldStore.gold_records`): what the per-document reads give for it."""
@@ -878,11 +891,10 @@ class Project(GoldStore, TeamStore):
             args.append(layer)
         return self._annotations(" AND ".join(where), args)
 
-    def annotation_extents(self, document_id: str, coder: str) -> list[tuple[str, str, int, int]]:
-        """(layer, id, start, end) of a coder's spans in a document, without their fields: a cheap first look."""
-        return [tuple(r) for r in self.db.execute(
-            'SELECT layer, id, start, "end" FROM annotations WHERE document_id = ? AND coder_id = ?',
-            [document_id, self._coder_id(coder)])]
+    def annotation_extents(self, coder: str, document_ids: Sequence[str]) -> Iterator[list[tuple[str, str, int, int]]]:
+        """(layer, id, start, end) of a coder's spans in each of ``document_ids``, in that order, without
+        their fields: a cheap first look."""
+        return _extents(self.db, "annotations", "coder_id = ?", [self._coder_id(coder)], document_ids)
 
     def _annotations(self, where: str, args: list[Any]) -> list[Annotation]:
         rows = self.db.execute(

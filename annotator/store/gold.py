@@ -174,11 +174,10 @@ class GoldStore:
                                tuple(loads(covers)))
                 for i, d, layer, s, e, q, attrs, decision, sources, who, at, covers in rows]
 
-    def gold_extents(self, document_id: str) -> list[tuple[str, str, int, int]]:
-        """(layer, id, start, end) of a document's gold spans (rejected ones left out), without their fields."""
-        return [tuple(r) for r in self.db.execute(
-            'SELECT layer, id, start, "end" FROM gold_annotations WHERE document_id = ? AND decision != \'rejected\'',
-            [document_id])]
+    def gold_extents(self, document_ids: Sequence[str]) -> Iterator[list[tuple[str, str, int, int]]]:
+        """(layer, id, start, end) of the gold spans (rejected ones left out) of each of
+        ``document_ids``, in that order, without their fields: a cheap first look."""
+        return _store._extents(self.db, "gold_annotations", "decision != 'rejected'", [], document_ids)
 
     def gold_links(self, document_id: str, *, include_rejected: bool = False) -> list[GoldLink]:
         """Links between gold spans of a document (rejected candidate links only on request)."""
