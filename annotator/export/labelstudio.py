@@ -17,7 +17,10 @@ coders with ``coders_as="predictions"`` (``model_version`` = the coder's name). 
 * document fields as results named ``document.FIELD`` without a region.
 
 Tasks are written one per line inside the JSON array, so that a problem found on reading a file
-back names the task's line.
+back names the task's line. Each line is what ``json.dumps(task, ensure_ascii=False)`` writes, put
+together from pieces: a span's id and quote are encoded once for all its results, and a control's
+name and values once for the export (json.dumps of the whole task encoded each quote once per
+field, two fifths of the export's time).
 """
 
 from __future__ import annotations
@@ -74,27 +77,37 @@ def from_ls(spec: Field, value: Any) -> Any:
 def write(docs: Iterable[ExportDocument], out: StagedFolder, codebook: Codebook, *,
           coders_as: str = "annotations") -> dict[str, Any]:
     out.file(CONFIG).write_text(label_config(codebook), encoding="utf-8", newline="\n")
+    controls = _Controls(codebook)
     with open(out.file(TASKS), "w", encoding="utf-8", newline="\n") as handle:
         handle.write("[")
         annotation_id = 0
         for n, group in enumerate(_by_document(docs), 1):
-            task: dict[str, Any] = {"id": n, "data": _data(group[0]), "annotations": [], "predictions": []}
+            annotations, predictions = [], []
             for record in group:
-                result = results(record, codebook)
+                result = results_json(record, controls)
                 if record.source != "gold" and coders_as == "predictions":
-                    task["predictions"].append({"model_version": record.source, "result": result})
+                    predictions.append(f'{{"model_version": {_string(record.source)}, "result": {result}}}')
                 else:
                     annotation_id += 1
-                    task["annotations"].append({
-                        "id": annotation_id, "result": result, "was_cancelled": False,
-                        "ground_truth": record.source == "gold",
-                        # Not a Label Studio field (it ignores it): who coded, and their status.
-                        "coder": record.source, "status": record.status})
-            handle.write(("\n" if n == 1 else ",\n") + json.dumps(task, ensure_ascii=False))
+                    # "coder" and "status" are not Label Studio's (it ignores them): who coded, and their status.
+                    annotations.append(
+                        f'{{"id": {annotation_id}, "result": {result}, "was_cancelled": false, '
+                        f'"ground_truth": {_dumps(record.source == "gold")}, "coder": {_string(record.source)}, '
+                        f'"status": {_dumps(record.status)}}}')
+            task = (f'{{"id": {n}, "data": {_dumps(_data(group[0]))}, "annotations": [{", ".join(annotations)}], '
+                    f'"predictions": [{", ".join(predictions)}]}}')
+            handle.write(("\n" if n == 1 else ",\n") + task)
         handle.write("\n]\n")
     return {"files": {TASKS: "Label Studio JSON tasks", CONFIG: "Label Studio labeling config"},
             "offsets": "code points (Label Studio's Text tag stores code points)",
             "coders_as": coders_as}
+
+
+_string = json.encoder.encode_basestring  # a str as json.dumps(..., ensure_ascii=False) writes it
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _by_document(docs: Iterable[ExportDocument]) -> Iterator[list[ExportDocument]]:
@@ -114,35 +127,63 @@ def _data(record: ExportDocument) -> dict[str, Any]:
             "published": d.published, "meta": d.meta}
 
 
-def results(record: ExportDocument, codebook: Codebook) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+class _Control:
+    """A field's control in results: the JSON from ``"from_name"`` to the opening of ``"value"``,
+    the value's key, and the JSON of each value, made once."""
+
+    def __init__(self, name: str, spec: Field):
+        self.name, self.spec, self.kind = _string(name), spec, RESULT_TYPES[spec.type]
+        self.head = (f'"from_name": {self.name}, "to_name": {_string(TEXT)}, "type": {_string(self.kind)}, '
+                     '"origin": "manual", "value": {')
+        self.key = _string(VALUE_KEYS[self.kind])
+        self._values: dict[tuple[type, Any], str] = {}
+
+    def value(self, value: Any) -> str:
+        """The stored ``value`` as Label Studio holds it (:func:`to_ls`), as JSON."""
+        if isinstance(value, (list, dict)):
+            return _dumps(to_ls(self.spec, value))
+        key = (type(value), value)  # True and 1 are equal keys, and differ in JSON
+        text = self._values.get(key)
+        if text is None:
+            text = self._values[key] = _dumps(to_ls(self.spec, value))
+        return text
+
+
+class _Controls:
+    """The codebook's fields as Label Studio controls, looked up once per export: (layer, field)
+    or a document field -> its :class:`_Control`."""
+
+    def __init__(self, codebook: Codebook):
+        self.spans = {(layer.id, f.id): _Control(span_control(layer.id, f.id), f)
+                      for layer in codebook.layers for f in layer.fields}
+        self.documents = {f.id: _Control(document_control(f.id), f) for f in codebook.document_fields}
+
+
+def results_json(record: ExportDocument, controls: _Controls) -> str:
+    """The JSON list of a record's results: a region per span, a result per filled field of a span
+    (with the span's id and region), a relation per link, a result per document field."""
+    out: list[str] = []
+    labels = f'"from_name": {_string(LABELS)}, "to_name": {_string(TEXT)}, "type": "labels", "origin": "manual"'
     for s in record.spans:
-        region = {"start": s.start, "end": s.end}
-        out.append({"id": s.id, "from_name": LABELS, "to_name": TEXT, "type": "labels", "origin": "manual",
-                    "value": {**region, "text": s.quote, "labels": [s.layer]}})
-        layer = codebook.layer(s.layer) if codebook.has_layer(s.layer) else None
+        span_id, quote = _string(s.id), _string(s.quote)
+        region = f'"start": {s.start}, "end": {s.end}, "text": '
+        out.append(f'{{"id": {span_id}, {labels}, "value": {{{region}{quote}, "labels": [{_string(s.layer)}]}}}}')
         for field, value in s.attrs.items():
-            spec = layer.field(field) if layer else None
-            if spec is None or value is None:
+            control = controls.spans.get((s.layer, field))
+            if control is None or value is None:
                 continue
-            kind = RESULT_TYPES[spec.type]
-            value_part = {VALUE_KEYS[kind]: to_ls(spec, value)}
-            if kind != "textarea":  # a textarea's value.text is the typed text, not the quote
-                value_part = {"text": s.quote, **value_part}
-            out.append({"id": s.id, "from_name": span_control(s.layer, field), "to_name": TEXT, "type": kind,
-                        "origin": "manual", "value": {**region, **value_part}})
+            # A textarea's value.text is the typed text, not the quote.
+            text = (control.value(value) if control.kind == "textarea" else
+                    f"{quote}, {control.key}: {control.value(value)}")
+            out.append(f'{{"id": {span_id}, {control.head}{region}{text}}}}}')
     for l in record.links:
-        out.append({"type": "relation", "from_id": l.from_id, "to_id": l.to_id, "direction": "right",
-                    "labels": [l.kind]})
+        out.append(f'{{"type": "relation", "from_id": {_string(l.from_id)}, "to_id": {_string(l.to_id)}, '
+                   f'"direction": "right", "labels": [{_string(l.kind)}]}}')
     for field, value in record.labels.items():
-        try:
-            spec = codebook.document_field(field)
-        except KeyError:
-            continue
-        kind = RESULT_TYPES[spec.type]
-        out.append({"id": document_control(field), "from_name": document_control(field), "to_name": TEXT,
-                    "type": kind, "origin": "manual", "value": {VALUE_KEYS[kind]: to_ls(spec, value)}})
-    return out
+        control = controls.documents.get(field)
+        if control is not None:
+            out.append(f'{{"id": {control.name}, {control.head}{control.key}: {control.value(value)}}}}}')
+    return f"[{', '.join(out)}]"
 
 
 def label_config(codebook: Codebook) -> str:
