@@ -92,15 +92,16 @@ def write(docs: Iterable[ExportDocument], out: StagedFolder, codebook: Codebook)
     skipped = 0
     for doc in docs:
         stem = f"{safe_name(doc.source)}/{safe_name(doc.document.id)}"
-        with open(out.file(stem + ".txt"), "w", encoding="utf-8", newline="") as handle:
-            handle.write(doc.document.text)
+        out.write(stem + ".txt", doc.document.text)
         text, missing = ann_text(doc, names)
         skipped += missing
-        with open(out.file(stem + ".ann"), "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        out.write(stem + ".ann", text)
     return {"layout": "SOURCE/DOCUMENT.txt and .ann, annotation.conf and visual.conf at the top",
             "spans_only_line_breaks_skipped": skipped,
             "document_fields": "not in brat (no document-level annotations); see jsonl or csv"}
+
+
+_note_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False), made once
 
 
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -122,30 +123,34 @@ def ann_text(doc: ExportDocument, names: BratNames) -> tuple[str, int]:
     ids: dict[str, str] = {}
     n_attr = n_note = 0
     skipped = 0
+    no_tokens: dict[Any, str] = {}
     for s in doc.spans:
-        pieces = fragments(text, s.start, s.end)
-        if not pieces:
-            skipped += 1
-            continue
+        if text.find("\n", s.start, s.end) < 0:  # most spans: one fragment
+            offsets, quote = f"{s.start} {s.end}", text[s.start:s.end]
+        else:
+            pieces = fragments(text, s.start, s.end)
+            if not pieces:
+                skipped += 1
+                continue
+            offsets, quote = ";".join(f"{a} {b}" for a, b in pieces), " ".join(text[a:b] for a, b in pieces)
         tid = ids[s.id] = f"T{len(ids) + 1}"
-        offsets = ";".join(f"{a} {b}" for a, b in pieces)
-        lines.append(f"{tid}\t{s.layer} {offsets}\t{' '.join(text[a:b] for a, b in pieces)}")
+        lines.append(f"{tid}\t{s.layer} {offsets}\t{quote}")
         for field, value in s.attrs.items():
             if value is None:
                 continue
-            token = names.tokens.get((s.layer, field), {}).get(value) if not isinstance(value, list) else None
+            token = names.tokens.get((s.layer, field), no_tokens).get(value) if not isinstance(value, list) else None
             if token is not None:
                 n_attr += 1
                 lines.append(f"A{n_attr}\t{names.attributes[(s.layer, field)]} {tid} {token}")
             else:
                 n_note += 1
-                lines.append(f"#{n_note}\t{NOTE} {tid}\t{field}={json.dumps(value, ensure_ascii=False)}")
+                lines.append(f"#{n_note}\t{NOTE} {tid}\t{field}={_note_json(value)}")
     n_rel = 0
     for l in doc.links:
         if l.from_id in ids and l.to_id in ids:
             n_rel += 1
             lines.append(f"R{n_rel}\t{l.kind} Arg1:{ids[l.from_id]} Arg2:{ids[l.to_id]}")
-    return "".join(line + "\n" for line in lines), skipped
+    return "\n".join(lines) + "\n" if lines else "", skipped
 
 
 def annotation_conf(codebook: Codebook, names: BratNames) -> str:

@@ -37,6 +37,8 @@ class StagedFolder:
         self.target = Path(target)
         self.folder = self.target.parent / f".{self.target.name}{_PARTIAL}{os.getpid()}"
         self._committed = False
+        self._folders: set[Path] = set()  # made already
+        self._written: dict[Path, dict[str, Any]] = {}  # by write(): the manifest entry, from the bytes
 
     def __enter__(self) -> "StagedFolder":
         _check_target(self.target)
@@ -56,13 +58,26 @@ class StagedFolder:
     def file(self, name: str) -> Path:
         """Where to write ``name`` (a relative path with ``/``) inside the export."""
         path = self.folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        self._written.pop(path, None)  # written by the caller: hashed at commit
         return path
+
+    def write(self, name: str, text: str) -> None:
+        """Write ``text`` to ``name`` as UTF-8, line ends as they are; its hash for the manifest is
+        taken from the bytes written (an export of 20,000 small files then reads none back)."""
+        path = self.file(name)
+        data = text.encode("utf-8")
+        with open(path, "wb") as handle:
+            handle.write(data)
+        self._written[path] = {"path": path.relative_to(self.folder).as_posix(), "bytes": len(data),
+                               "sha256": hashlib.sha256(data).hexdigest()}
 
     def commit(self, manifest: dict[str, Any]) -> dict[str, Any]:
         """Hash every file into ``manifest["files"]``, write manifest.json and swap the export in."""
         files = sorted(p for p in self.folder.rglob("*") if p.is_file())
-        manifest = {**manifest, "files": [_file_entry(self.folder, p) for p in files]}
+        manifest = {**manifest, "files": [self._written.get(p) or _file_entry(self.folder, p) for p in files]}
         (self.folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                             encoding="utf-8", newline="\n")
         _flush_to_disk(files + [self.folder / MANIFEST])
