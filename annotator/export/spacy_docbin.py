@@ -1,9 +1,11 @@
 """spaCy: DocBins (``documents-0001.spacy``, … of up to 500 documents each) when spaCy is installed
 (``pip install annotator[spacy]``), else a JSONL of spaCy-style character spans (``spacy_spans.jsonl``).
 
-DocBin: one ``Doc`` per document and source, tokenised by ``spacy.blank("ar")``. A DocBin is held in
-memory until written, hence the parts; ``spacy train`` and ``spacy.training.Corpus`` read every
-``.spacy`` file of a folder. Spans are in
+DocBin: one ``Doc`` per document and source, tokenised by ``spacy.blank("ar")``, its tokens stored
+with what that tokenizer sets (``ORTH``, ``NORM``; the other token columns would be empty). A
+DocBin is held in memory until written, hence the parts, each written to disk in a thread while the
+next is built; ``spacy train`` and ``spacy.training.Corpus`` read every ``.spacy`` file of a
+folder. Spans are in
 ``doc.spans[layer]`` (label = layer, ``span.id_`` = the annotation id). spaCy needs token
 boundaries, so a span that starts or ends inside a token is widened to whole tokens
 (``alignment_mode="expand"``); the exact code-point offsets stay in the group's attributes.
@@ -20,7 +22,9 @@ the span in spaCy (offsets are code points, as Python and spaCy count).
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 from annotator.codebook import Codebook
@@ -33,6 +37,7 @@ PART_SIZE = 500  # documents per DocBin file
 LANGUAGE = "ar"
 ALIGNMENT = "expand"
 USER_DATA_KEY = "annotator"
+TOKEN_ATTRS = ("ORTH", "NORM")  # what spacy.blank sets; a DocBin's other columns would hold zeros
 
 
 def spacy_available() -> bool:
@@ -63,16 +68,14 @@ def docbin_name(part: int) -> str:
 
 def _write_docbin(docs: Iterable[ExportDocument], out: StagedFolder) -> dict[str, Any]:
     import spacy
-    import srsly.msgpack
     from spacy.tokens import DocBin, SpanGroup
 
     nlp = spacy.blank(LANGUAGE)
-    docbin, parts, moved, unaligned = DocBin(store_user_data=True), 0, 0, 0
-    # srsly looks up third-party msgpack encoders in the installed packages' metadata on every
-    # call (several per Doc), a third of the time; user data here is plain JSON, so skip the scan.
-    encoders = srsly.msgpack.msgpack_encoders
-    scan, encoders.entry_points = encoders.entry_points, False
-    try:
+    docbin, parts, moved, unaligned = DocBin(attrs=TOKEN_ATTRS, store_user_data=True), 0, 0, 0
+    hashes: set[int] = set()  # of the strings in docbin
+    writing: Future[None] | None = None
+    # zlib, most of a DocBin's writing, lets go of the GIL: a part is written while the next is built.
+    with _msgpack_encoders_looked_up_once(), ThreadPoolExecutor(max_workers=1) as writer:
         for record in docs:
             doc = nlp.make_doc(record.document.text)
             groups: dict[str, tuple[list[Any], dict[str, Any]]] = {}
@@ -88,19 +91,87 @@ def _write_docbin(docs: Iterable[ExportDocument], out: StagedFolder) -> dict[str
             for layer, (spans, annotations) in groups.items():
                 doc.spans[layer] = SpanGroup(doc, name=layer, spans=spans, attrs={"annotations": annotations})
             doc.user_data[USER_DATA_KEY] = _document_data(record)
-            docbin.add(doc)
+            add_to_docbin(docbin, doc, hashes)
             if len(docbin) == PART_SIZE:
                 parts += 1
-                docbin.to_disk(out.file(docbin_name(parts)))
-                docbin = DocBin(store_user_data=True)
+                writing = _write_part(writer, writing, docbin, out.file(docbin_name(parts)))
+                docbin, hashes = DocBin(attrs=TOKEN_ATTRS, store_user_data=True), set()
         if len(docbin) or not parts:
             parts += 1
-            docbin.to_disk(out.file(docbin_name(parts)))
-    finally:
-        encoders.entry_points = scan
+            writing = _write_part(writer, writing, docbin, out.file(docbin_name(parts)))
+        writing.result()
     return {"files": {docbin_name(1): f"spaCy DocBin, {PART_SIZE} documents per file"}, "parts": parts,
             "spacy": spacy.__version__, "tokenizer": f'spacy.blank("{LANGUAGE}")', "alignment_mode": ALIGNMENT,
             "spans_widened_to_tokens": moved, "spans_without_tokens": unaligned}
+
+
+def _write_part(writer: ThreadPoolExecutor, previous: Future[None] | None, docbin: Any, path: Any) -> Future[None]:
+    """Start writing ``docbin`` once the previous part is written (one part in memory besides the
+    one being built; an error writing it is raised here)."""
+    if previous is not None:
+        previous.result()
+    return writer.submit(docbin.to_disk, path)
+
+
+@contextmanager
+def _msgpack_encoders_looked_up_once() -> Iterator[None]:
+    """srsly builds a msgpack Packer for each call (several per Doc), and each looks up its encoders
+    in catalogue's whole registry (spaCy registers hundreds of functions) and in every installed
+    package's metadata: most of the time of a DocBin. The user data and span groups here are plain
+    JSON and bytes, so the encoders registered now are all there are: look them up once."""
+    import srsly.msgpack
+
+    encoders = srsly.msgpack.msgpack_encoders
+    scan, encoders.entry_points = encoders.entry_points, False
+    try:
+        found = encoders.get_all()
+    finally:
+        encoders.entry_points = scan
+    encoders.get_all = lambda: found  # an attribute of this registry, over its method
+    try:
+        yield
+    finally:
+        del encoders.get_all
+
+
+def add_to_docbin(docbin: Any, doc: Any, hashes: set[int]) -> None:
+    """What ``DocBin.add(doc)`` does (tests/export/test_spacy_fast.py holds them equal), but for the
+    strings of the tokens: DocBin.add reads nine string attributes of every token in Python, nine
+    tenths of its time; here they come from the distinct hashes of the token table, looked up
+    where not in ``hashes`` (those whose strings ``docbin`` holds already; updated)."""
+    import numpy
+    import srsly
+    from spacy.attrs import SPACY
+
+    array = doc.to_array(docbin.attrs)
+    if len(array.shape) == 1:
+        array = array.reshape((array.shape[0], 1))
+    docbin.tokens.append(array)
+    spaces = doc.to_array(SPACY)
+    docbin.spaces.append(numpy.asarray(spaces.reshape((spaces.shape[0], 1)), dtype=bool))
+    docbin.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
+    strings = doc.vocab.strings
+    # Distinct by sorting (numpy.unique takes 7x as long on these small tables).
+    table = numpy.sort(doc.to_array(_TOKEN_STRINGS), axis=None)
+    new = set(table[numpy.concatenate(([True], table[1:] != table[:-1]))].tolist() if len(table) else []) - hashes
+    hashes |= new
+    docbin.strings.update(map(strings.__getitem__, new))
+    docbin.cats.append(doc.cats)
+    if docbin.store_user_data:
+        docbin.user_data.append(srsly.msgpack_dumps(doc.user_data))
+    docbin.span_groups.append(doc.spans.to_bytes())
+    for group in doc.spans.values():
+        for span in group:
+            docbin.strings.add(span.label_)
+            if span.kb_id in strings:
+                docbin.strings.add(span.kb_id_)
+            if span.id in strings:
+                docbin.strings.add(span.id_)
+
+
+# The token attributes whose strings DocBin.add keeps (text, tag, lemma, norm, morph, dep, entity
+# type, entity KB id, entity id).
+_TOKEN_STRINGS = ["ORTH", "TAG", "LEMMA", "NORM", "MORPH", "DEP", "ENT_TYPE", "ENT_KB_ID", "ENT_ID"]
 
 
 def _write_fallback(docs: Iterable[ExportDocument], out: StagedFolder) -> dict[str, Any]:
