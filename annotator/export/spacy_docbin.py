@@ -99,7 +99,8 @@ def _write_docbin(docs: Iterable[ExportDocument], out: StagedFolder) -> dict[str
         if len(docbin) or not parts:
             parts += 1
             writing = _write_part(writer, writing, docbin, out.file(docbin_name(parts)))
-        writing.result()
+        if writing is not None:  # the last part written (an error writing it raised here)
+            writing.result()
     return {"files": {docbin_name(1): f"spaCy DocBin, {PART_SIZE} documents per file"}, "parts": parts,
             "spacy": spacy.__version__, "tokenizer": f'spacy.blank("{LANGUAGE}")', "alignment_mode": ALIGNMENT,
             "spans_widened_to_tokens": moved, "spans_without_tokens": unaligned}

@@ -66,3 +66,15 @@ def test_the_encoder_look_up_is_put_back() -> None:
     with _msgpack_encoders_looked_up_once():
         assert encoders.get_all() == before and "get_all" in vars(encoders)
     assert "get_all" not in vars(encoders) and encoders.entry_points
+
+
+def test_an_error_writing_a_part_in_the_thread_fails_the_export(run_export, monkeypatch) -> None:
+    from annotator.export import spacy_docbin
+
+    def broken(self, path) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(spacy_docbin, "PART_SIZE", 1)
+    monkeypatch.setattr(DocBin, "to_disk", broken)
+    with pytest.raises(OSError, match="disk full"):
+        run_export("spacy", coders=("mona",))
